@@ -1,0 +1,3 @@
+from factpress.cli import main
+
+main()

@@ -1,0 +1,98 @@
+"""The command line: factpress build | serve | pdf | check | new."""
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from factpress import __version__
+from factpress.errors import FactpressError
+
+
+class DebugGroup(click.Group):
+    """User errors print as one line each; anything else is a bug, shown in full only with --debug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            else:
+                click.echo(f"unexpected error: {type(exc).__name__}: {exc}; run again with --debug for details", err=True)
+            sys.exit(2)
+
+
+def project_arg(func):
+    return click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")(func)
+
+
+def echo_warnings(diags, quiet: bool = False) -> None:
+    if quiet:
+        return
+    for d in diags.sorted():
+        if d.severity == "warning":
+            click.echo(d.format(), err=True)
+
+
+@click.group(cls=DebugGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show full tracebacks for unexpected errors.")
+@click.version_option(__version__, prog_name="factpress")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Build a static report site from sourced facts, Markdown commentary and charts."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@main.command()
+@project_arg
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: PROJECT/site].")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def build(project: Path, output: Path | None, quiet: bool) -> None:
+    """Build the site into PROJECT/site (or --output)."""
+    from factpress.build import run_build
+    from factpress.output import FolderOutput
+
+    dest = output or project / "site"
+    result = run_build(project, FolderOutput(dest))
+    echo_warnings(result.diagnostics, quiet)
+    if not quiet:
+        r = result.report
+        click.echo(f"built {len(result.rendered.files)} files into {dest} "
+                   f"({len(r.written)} written, {len(r.unchanged)} unchanged, {len(r.removed)} removed)")
+
+
+@main.command()
+@project_arg
+@click.option("--strict", is_flag=True, help="Treat warnings (unused facts and sources, numbers typed in prose) as errors.")
+def check(project: Path, strict: bool) -> None:
+    """Validate the project; write nothing."""
+    from factpress.build import run_build
+
+    result = run_build(project, None, strict=strict)
+    echo_warnings(result.diagnostics)
+    site = result.site
+    click.echo(f"ok: {len(site.book.facts)} facts, {len(site.book.sources)} sources, {len(site.pages)} pages, "
+               f"{len(site.charts.outputs)} charts; {len(result.diagnostics.warnings)} warnings")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new(directory: Path) -> None:
+    """Start a new report project in DIRECTORY."""
+    from factpress.scaffold import create_project
+
+    create_project(directory)
+    click.echo(f"created a new report in {directory}; build it with: factpress build {directory}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,100 @@
+"""Diagnostics: where a problem is, what it is, and how errors reach the user."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line and self.col:
+            return f"{self.path}:{self.line}:{self.col}"
+        if self.line:
+            return f"{self.path}:{self.line}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    location: SourceLocation
+    message: str
+    severity: str = "error"  # "error" or "warning"
+    hint: str = ""
+
+    def format(self) -> str:
+        text = f"{self.location}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text.replace("\n", " ")
+
+
+@dataclass
+class Diagnostics:
+    """Problems collected across all stages, reported together."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, location: SourceLocation, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(location, message, "error", hint))
+
+    def warning(self, location: SourceLocation, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(location, message, "warning", hint))
+
+    def extend(self, other: "Diagnostics") -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def sorted(self) -> list[Diagnostic]:
+        seen: set[str] = set()
+        out = []
+        for d in sorted(self.items, key=lambda d: (d.location, d.message)):
+            key = d.format()
+            if key not in seen:
+                seen.add(key)
+                out.append(d)
+        return out
+
+
+class FactpressError(click.ClickException):
+    """A user error: printed as one line per problem, exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None):
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+    def format_message(self) -> str:
+        return self.message
+
+    def show(self, file=None) -> None:  # noqa: D102 - click's hook
+        lines = [d.format() for d in self.diagnostics]
+        if self.message:
+            lines.append(self.message)
+        click.echo("\n".join(lines), err=True)
+
+
+class BuildFailed(FactpressError):
+    """The build found errors in the input; nothing was written."""
+
+
+def relpath(path: Path, root: Path) -> str:
+    """A path as the user knows it: relative to the project when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,107 @@
+"""Write: rendered files to an output folder, all at once or not at all; unchanged files kept as they were."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MANIFEST = ".factpress-manifest.json"
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+class MemoryOutput:
+    """Keeps the site in memory: for tests and for preview."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def commit(self, files: dict[str, bytes]) -> WriteReport:
+        report = WriteReport()
+        for name, data in files.items():
+            (report.unchanged if self.files.get(name) == data else report.written).append(name)
+        report.removed = sorted(set(self.files) - set(files))
+        self.files = dict(files)
+        return report
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(dest: Path) -> dict[str, str]:
+    try:
+        data = json.loads((dest / MANIFEST).read_text("utf-8"))
+        return {str(k): str(v) for k, v in data.get("files", {}).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+class FolderOutput:
+    """Builds the new site in a sibling temporary folder, then swaps it in whole.
+
+    A file whose bytes did not change is hard-linked from the old site, so it keeps its
+    inode and modification time: servers, rsync and browsers see it as untouched.
+    """
+
+    def __init__(self, dest: Path):
+        self.dest = dest
+
+    def commit(self, files: dict[str, bytes]) -> WriteReport:
+        dest = self.dest
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        old = read_manifest(dest) if dest.is_dir() else {}
+        tmp = dest.parent / f".{dest.name}.tmp-{os.getpid()}"
+        trash = dest.parent / f".{dest.name}.old-{os.getpid()}"
+        for stale in (tmp, trash):
+            if stale.exists():
+                shutil.rmtree(stale)
+        report = WriteReport()
+        digests = {}
+        try:
+            tmp.mkdir()
+            made_dirs = {tmp}
+            for name in sorted(files):
+                data = files[name]
+                digest = digests[name] = _digest(data)
+                target = tmp / name
+                if target.parent not in made_dirs:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made_dirs.add(target.parent)
+                previous = dest / name
+                if old.get(name) == digest and _same_size(previous, len(data)):
+                    try:
+                        os.link(previous, target)
+                        report.unchanged.append(name)
+                        continue
+                    except OSError:
+                        pass
+                target.write_bytes(data)
+                report.written.append(name)
+            (tmp / MANIFEST).write_text(json.dumps({"generator": "factpress", "files": digests}, indent=0, sort_keys=True) + "\n")
+            report.removed = sorted(set(old) - set(files))
+            if dest.exists():
+                os.rename(dest, trash)
+            os.rename(tmp, dest)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if trash.exists() and not dest.exists():
+                os.rename(trash, dest)
+            raise
+        shutil.rmtree(trash, ignore_errors=True)
+        return report
+
+
+def _same_size(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False

@@ -1,0 +1,191 @@
+"""Render: the assembled Site into output files (path -> bytes), through Jinja2 templates; no disk writes."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from factpress import __version__
+from factpress.errors import Diagnostics, SourceLocation
+from factpress.facts import Fact
+from factpress.markdown import Page
+from factpress.mdplugins import PLACEHOLDER_RE
+from factpress.site import Site
+
+THEME = Path(__file__).parent / "theme"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    files: dict[str, bytes]
+
+
+def make_environment(project_templates: Path) -> jinja2.Environment:
+    loaders = []
+    if project_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(project_templates)))
+    loaders.append(jinja2.FileSystemLoader(str(THEME / "templates")))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["period"] = lambda fact: fact.period_text
+    return env
+
+
+def source_anchor(source_id: str) -> str:
+    return f"source-{source_id}"
+
+
+def fact_html(fact: Fact, field: str, site: Site) -> Markup:
+    """One fact reference: machine-readable in a <data> element, linked to its source."""
+    source = site.book.sources.get(fact.source)
+    title = f"{fact.label}, {fact.period_text}. Source: {source.title if source else fact.source}"
+    href = f"sources.html#{source_anchor(fact.source)}"
+    if field == "value":
+        inner = Markup('<data value="{}" data-fact="{}">{}</data>').format(fact.raw, fact.id, fact.value_text)
+    elif field == "change" and fact.change is not None:
+        inner = Markup('<data value="{}" data-fact="{}.change">{}</data>').format(
+            format(fact.change.value, "f"), fact.id, fact.change.format())
+    else:
+        text = {"label": fact.label, "period": fact.period_text, "region": fact.subject,
+                "source": source.title if source else fact.source}.get(field, "")
+        return Markup('<span data-fact="{}.{}">{}</span>').format(fact.id, field, text)
+    return Markup('<a class="fact" href="{}" title="{}">{}</a>').format(href, title, inner)
+
+
+class Renderer:
+    def __init__(self, site: Site, env: jinja2.Environment, diags: Diagnostics, assets: dict[str, str]):
+        self.site = site
+        self.env = env
+        self.diags = diags
+        self.assets = assets  # logical name -> href with a content hash, for caching
+
+    def template(self, name: str, **context) -> str:
+        return self.env.get_template(name).render(
+            site=self.site, settings=self.site.settings, book=self.site.book, asset=self.assets.get,
+            fact=lambda fid, field="value": fact_html(self.site.book.facts[fid], field, self.site),
+            generator=f"factpress {__version__}", **context)
+
+    def body(self, page: Page) -> Markup:
+        def replace(m: re.Match) -> str:
+            use = page.uses[int(m.group(2))]
+            if use.kind == "fact":
+                return fact_html(self.site.book.facts[use.name], use.field, self.site)
+            if use.kind == "table":
+                opts = dict(use.options)
+                facts = self.site.book.select(opts.get("tag", ""), opts.get("region", ""))
+                return self.template("facts_table.html", facts=facts, caption=opts.get("caption", ""))
+            return self.template("figure.html", chart=self.site.charts.outputs.get(use.name), use=use,
+                                 options=dict(use.options), page=page)
+
+        return Markup(PLACEHOLDER_RE.sub(replace, page.body))
+
+
+def written(value) -> str:
+    """A fact's value as the author wrote it: 244.16, 358000 or 1/3."""
+    return str(value) if isinstance(value, Fraction) else format(value, "f")
+
+
+def _num(text: str) -> str:
+    """Mark exact decimal text so it lands in JSON as a bare number, digit for digit."""
+    return f"\x00NUM:{text}\x00" if re.fullmatch(r"-?\d+(\.\d+)?", text) else text
+
+
+def facts_json(site: Site) -> bytes:
+    facts = []
+    for f in site.book.facts.values():
+        q, c = f.quantity, f.change
+        facts.append({
+            "id": f.id, "label": f.label, "value": _num(written(q.value)), "scale": q.scale, "unit": q.unit,
+            "base_value": _num(f.raw), "text": f.value_text, "period": f.period, "region": f.region,
+            "entity": f.entity, "approx": q.approx,
+            "change": None if c is None else {"value": _num(written(c.value)), "unit": c.unit, "basis": c.basis},
+            "source": f.source, "note": f.note, "tags": list(f.tags),
+        })
+    sources = [{"id": s.id, "title": s.title, "publisher": s.publisher, "date": s.date, "url": s.url, "note": s.note}
+               for s in site.book.sources.values()]
+    text = json.dumps({"facts": facts, "sources": sources}, indent=2, ensure_ascii=False)
+    text = re.sub(r'"\\u0000NUM:([^"\\]+)\\u0000"', r"\1", text)
+    return (text + "\n").encode()
+
+
+CSV_COLUMNS = ["id", "label", "value", "scale", "unit", "base_value", "text", "period", "region", "entity",
+               "change_value", "change_unit", "change_basis", "source", "source_title", "note", "tags"]
+
+
+def facts_csv(site: Site) -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for f in site.book.facts.values():
+        c = f.change
+        src = site.book.sources.get(f.source)
+        w.writerow([f.id, f.label, written(f.quantity.value), f.quantity.scale, f.unit, f.raw, f.value_text,
+                    f.period, f.region, f.entity, "" if c is None else written(c.value), "" if c is None else c.unit,
+                    "" if c is None else c.basis, f.source, src.title if src else "", f.note, ";".join(f.tags)])
+    return out.getvalue().encode()
+
+
+def static_assets(root: Path) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Theme and project static files; each gets a content-hashed href so browsers may cache it."""
+    files: dict[str, bytes] = {}
+    for path in sorted((THEME / "static").iterdir()):
+        files[f"assets/{path.name}"] = path.read_bytes()
+    hrefs = {name: f"{name}?v={hashlib.sha256(data).hexdigest()[:10]}" for name, data in files.items()}
+    return files, hrefs
+
+
+def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None) -> Rendered:
+    env = make_environment(root / "templates")
+    files, hrefs = static_assets(root)
+    for name, data in (extra_static or {}).items():
+        files[name] = data
+    r = Renderer(site, env, diags, hrefs)
+    try:
+        files["index.html"] = r.template("index.html", page=site.home, body=r.body(site.home) if site.home else "",
+                                         current="index").encode()
+        for page in site.pages:
+            prev, nxt = site.neighbours(page)
+            files[page.href] = r.template("page.html", page=page, body=r.body(page), prev=prev, next=nxt,
+                                          current=page.slug).encode()
+        files["sources.html"] = r.template("sources.html", current="sources").encode()
+        files["data.html"] = r.template("data.html", current="data").encode()
+    except jinja2.TemplateError as exc:
+        diags.error(template_location(exc, root), f"template error: {exc.message or type(exc).__name__}")
+        return Rendered({})
+    files["facts.json"] = facts_json(site)
+    files["facts.csv"] = facts_csv(site)
+    return Rendered(files)
+
+
+def template_location(exc: Exception, root: Path) -> SourceLocation:
+    """file:line of a template error, from the exception or the innermost template frame."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", 0) or 0
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html") or filename.endswith(".xml"):
+            name, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    if not name:
+        return SourceLocation("templates")
+    path = Path(name)
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        rel = f"(built-in theme) {path.name}"
+    return SourceLocation(rel, line)

@@ -1,0 +1,108 @@
+"""Assemble and validate: the whole report in memory, and every problem found in it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from factpress.charts import Charts
+from factpress.config import Settings
+from factpress.errors import Diagnostics
+from factpress.facts import FactBook
+from factpress.fields import did_you_mean
+from factpress.markdown import Page
+from factpress.mdplugins import FACT_FIELDS
+
+TABLE_OPTIONS = {"tag", "region", "caption"}
+CHART_OPTIONS = {"caption", "alt", "description", "width", "height"}
+
+
+@dataclass
+class Site:
+    settings: Settings
+    book: FactBook
+    pages: list[Page]  # in reading order, the home page's intro excluded
+    home: Page | None
+    charts: Charts
+    cited_by: dict[str, list[Page]] = field(default_factory=dict)  # fact id -> pages citing it
+
+    def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
+        i = self.pages.index(page)
+        return (self.pages[i - 1] if i > 0 else None, self.pages[i + 1] if i + 1 < len(self.pages) else None)
+
+
+def order_pages(pages: list[Page], settings: Settings, diags: Diagnostics) -> tuple[list[Page], Page | None]:
+    home = next((p for p in pages if p.slug == "index"), None)
+    rest = [p for p in pages if p.slug != "index"]
+    by_slug = {p.slug: p for p in rest}
+    for i, slug in enumerate(settings.pages):
+        if slug not in by_slug:
+            diags.error(settings.at("pages"), f"settings: 'pages' lists '{slug}', but there is no content/{slug}.md",
+                        did_you_mean(slug, by_slug))
+    listed = {slug: i for i, slug in enumerate(settings.pages)}
+    rest.sort(key=lambda p: (listed.get(p.slug, len(listed)), p.order, p.slug))
+    return rest, home
+
+
+def _seen(pages: list[Page], diags: Diagnostics) -> None:
+    slugs: dict[str, Page] = {}
+    for page in pages:
+        for line, col, severity, message in page.problems:
+            (diags.error if severity == "error" else diags.warning)(page.loc(line, col), message)
+        if page.slug in slugs:
+            diags.error(page.loc(1), f"two pages would both be {page.slug}.html (also {slugs[page.slug].rel})")
+        slugs[page.slug] = page
+
+
+def _check_options(page: Page, use, allowed: set[str], diags: Diagnostics) -> None:
+    for key, _ in use.options:
+        if key not in allowed:
+            diags.error(page.loc(use.line, use.col), f"unknown option ':{key}:' for {{{use.kind if use.kind == 'chart' else 'facts'}}}",
+                        did_you_mean(key, allowed))
+
+
+def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Charts, diags: Diagnostics) -> Site:
+    _seen(pages, diags)
+    ordered, home = order_pages(pages, settings, diags)
+    site = Site(settings, book, ordered, home, charts)
+    for page in ([home] if home else []) + ordered:
+        for use in page.uses:
+            loc = page.loc(use.line, use.col)
+            if use.kind == "fact":
+                if use.name not in book.facts:
+                    diags.error(loc, f"unknown fact '{use.name}'", book.suggest(use.name))
+                elif use.field not in FACT_FIELDS:
+                    diags.error(loc, f"fact '{use.name}': unknown field '.{use.field}'", did_you_mean(use.field, FACT_FIELDS))
+                elif use.field == "change" and book.facts[use.name].change is None:
+                    diags.error(loc, f"fact '{use.name}' has no change to show")
+                else:
+                    cited = site.cited_by.setdefault(use.name, [])
+                    if page not in cited:
+                        cited.append(page)
+            elif use.kind == "table":
+                _check_options(page, use, TABLE_OPTIONS, diags)
+                opts = dict(use.options)
+                if not book.select(opts.get("tag", ""), opts.get("region", "")):
+                    diags.warning(loc, "this {facts} table selects no facts")
+                for fact in book.select(opts.get("tag", ""), opts.get("region", "")):
+                    cited = site.cited_by.setdefault(fact.id, [])
+                    if page not in cited:
+                        cited.append(page)
+            elif use.kind == "chart":
+                _check_options(page, use, CHART_OPTIONS, diags)
+                if use.name not in charts.known:
+                    diags.error(loc, f"unknown chart '{use.name}'", did_you_mean(use.name, charts.known))
+    for fid in settings.key_figures:
+        if fid not in book.facts:
+            diags.error(settings.at("key_figures"), f"settings: key figure '{fid}' is not a fact", book.suggest(fid))
+    _unused(site, diags)
+    return site
+
+
+def _unused(site: Site, diags: Diagnostics) -> None:
+    used = set(site.cited_by) | set(site.settings.key_figures) | site.charts.facts_read
+    for fact in site.book.facts.values():
+        if fact.id not in used:
+            diags.warning(fact.loc, f"fact '{fact.id}' is not used on any page or chart")
+    cited_sources = {f.source for f in site.book.facts.values()}
+    for source in site.book.sources.values():
+        if source.id not in cited_sources:
+            diags.warning(source.loc, f"source '{source.id}' is not cited by any fact")

@@ -1,0 +1,127 @@
+"""Discover: every input file of a project, classified, read once and content-hashed."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from factpress.errors import Diagnostics, SourceLocation
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a content file larger than this is refused, unread
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    kind: str  # settings | sources | facts | page | data | chart | template | static
+    path: Path
+    rel: str  # as the user knows it, relative to the project
+    text: str
+    sha: str
+    data: bytes = b""  # raw bytes, kept for static files only
+
+
+@dataclass
+class Sources:
+    root: Path
+    files: list[SourceFile] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[SourceFile]:
+        return [f for f in self.files if f.kind == kind]
+
+    def one(self, kind: str) -> SourceFile | None:
+        found = self.of_kind(kind)
+        return found[0] if found else None
+
+
+def _classify(rel: str) -> str | None:
+    parts = rel.split("/")
+    name = parts[-1]
+    if name.startswith(".") or name.endswith("~") or name.startswith("#"):
+        return None  # editor backups and swap files
+    if parts[0] == "content":
+        if rel == "content/report.yaml":
+            return "settings"
+        if rel == "content/sources.yaml" or (len(parts) == 3 and parts[1] == "sources" and name.endswith(".yaml")):
+            return "sources"
+        if len(parts) == 3 and parts[1] == "facts" and name.endswith((".yaml", ".yml")):
+            return "facts"
+        if len(parts) == 3 and parts[1] == "data" and name.endswith(".csv"):
+            return "data"
+        if len(parts) == 2 and name.endswith(".md"):
+            return "page"
+        return None
+    if parts[0] == "charts" and len(parts) == 2 and name.endswith(".py") and not name.startswith("_"):
+        return "chart"
+    if parts[0] == "templates" and name.endswith((".html", ".css", ".xml", ".txt")):
+        return "template"
+    if parts[0] == "static":
+        return "static"
+    return None
+
+
+def _walk(root: Path, top: str):
+    base = root / top
+    if not base.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def read_file(path: Path, rel: str, root: Path, diags: Diagnostics, binary: bool = False):
+    """Read one input file, or say exactly why not (outside the project, vanished, too big, not UTF-8)."""
+    loc = SourceLocation(rel)
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root.resolve()):
+                diags.error(loc, "symbolic link leads outside the project; refused")
+                return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diags.error(loc, f"file is {size // (1024 * 1024)} MB; the limit for a content file is {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            return None
+        data = path.read_bytes()
+    except FileNotFoundError:
+        diags.error(loc, "file vanished while it was being read (saved again mid-build?)")
+        return None
+    except OSError as exc:
+        diags.error(loc, f"cannot read file: {exc.strerror}")
+        return None
+    if binary:
+        return data
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        diags.error(SourceLocation(rel, line), "binary file (NUL byte) where text was expected")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diags.error(SourceLocation(rel, line, col), f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def discover(root: Path, diags: Diagnostics) -> Sources:
+    sources = Sources(root=root)
+    for top in ("content", "charts", "templates", "static"):
+        for path in _walk(root, top):
+            rel = path.relative_to(root).as_posix()
+            kind = _classify(rel)
+            if kind is None:
+                continue
+            binary = kind == "static"
+            content = read_file(path, rel, root, diags, binary=binary)
+            if content is None:
+                continue
+            raw = content if binary else content.encode("utf-8")
+            text = "" if binary else content
+            sha = hashlib.sha256(raw).hexdigest()
+            sources.files.append(SourceFile(kind, path, rel, text, sha, raw if binary else b""))
+    if not (root / "content").is_dir():
+        diags.error(SourceLocation(str(root)), "no content/ folder here; is this a factpress project? (factpress new DIR makes one)")
+    return sources

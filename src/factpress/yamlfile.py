@@ -1,0 +1,146 @@
+"""Strict YAML: positions for every value, duplicate keys rejected, numbers kept as written."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from factpress.errors import Diagnostics, SourceLocation
+
+
+class YMap(dict):
+    """A mapping that knows where it and each of its values came from."""
+
+    loc: SourceLocation
+    key_locs: dict
+    value_locs: dict
+
+    def at(self, key) -> SourceLocation:
+        return self.value_locs.get(key, self.loc)
+
+    def key_at(self, key) -> SourceLocation:
+        return self.key_locs.get(key, self.loc)
+
+
+class YList(list):
+    loc: SourceLocation
+    item_locs: list
+
+    def at(self, index: int) -> SourceLocation:
+        return self.item_locs[index] if index < len(self.item_locs) else self.loc
+
+
+def _loc(path: str, node: Node) -> SourceLocation:
+    mark = node.start_mark
+    return SourceLocation(path, mark.line + 1, mark.column + 1)
+
+
+_TAG = "tag:yaml.org,2002:"
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _scalar(path: str, node: ScalarNode, diags: Diagnostics):
+    tag = node.tag
+    text = node.value
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "bool":
+        return text.lower() in ("true", "yes", "on", "y")
+    if tag == _TAG + "int":
+        return _CONSTRUCTOR.construct_yaml_int(node)
+    if tag == _TAG + "float":
+        try:
+            value = Decimal(text.replace("_", ""))
+        except InvalidOperation:
+            diags.error(_loc(path, node), f"'{text}' is not a finite number")
+            return None
+        if not value.is_finite():
+            diags.error(_loc(path, node), f"'{text}' is not a finite number")
+            return None
+        return value
+    # timestamps and everything else stay as the text the author wrote
+    return text
+
+
+def _convert(path: str, node: Node, diags: Diagnostics, depth: int = 0):
+    if depth > 50:
+        diags.error(_loc(path, node), "YAML is nested too deeply")
+        return None
+    if isinstance(node, ScalarNode):
+        return _scalar(path, node, diags)
+    if isinstance(node, SequenceNode):
+        out = YList()
+        out.loc = _loc(path, node)
+        out.item_locs = []
+        for child in node.value:
+            out.append(_convert(path, child, diags, depth + 1))
+            out.item_locs.append(_loc(path, child))
+        return out
+    if isinstance(node, MappingNode):
+        out = YMap()
+        out.loc = _loc(path, node)
+        out.key_locs, out.value_locs = {}, {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                diags.error(_loc(path, key_node), "YAML merge keys (<<) are not supported")
+                continue
+            key = _convert(path, key_node, diags, depth + 1)
+            if not isinstance(key, (str, int, bool)) or key is None:
+                diags.error(_loc(path, key_node), "a mapping key must be plain text")
+                continue
+            key = str(key)
+            if key in out:
+                first = out.key_locs[key]
+                diags.error(
+                    _loc(path, key_node),
+                    f"duplicate key '{key}' (first defined at line {first.line})",
+                )
+                continue
+            out[key] = _convert(path, value_node, diags, depth + 1)
+            out.key_locs[key] = _loc(path, key_node)
+            out.value_locs[key] = _loc(path, value_node)
+        return out
+    return None
+
+
+def _problem_location(path: str, exc: yaml.YAMLError) -> SourceLocation:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return SourceLocation(path)
+    return SourceLocation(path, mark.line + 1, mark.column + 1)
+
+
+def _problem_text(text: str, exc: yaml.YAMLError) -> tuple[str, str]:
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = getattr(exc, "problem_mark", None)
+    hint = ""
+    if "'\\t'" in problem or (mark is not None and _char_at(text, mark) == "\t"):
+        problem = "a tab character in indentation"
+        hint = "YAML indents with spaces only"
+    context = getattr(exc, "context", None)
+    if context and not hint:
+        problem = f"{context}, {problem}"
+    return f"invalid YAML: {problem}", hint
+
+
+def _char_at(text: str, mark) -> str:
+    lines = text.splitlines()
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
+def parse_yaml(text: str, path: str, diags: Diagnostics):
+    """Parse one YAML document; problems go to diags and None comes back."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        message, hint = _problem_text(text, exc)
+        diags.error(_problem_location(path, exc), message, hint)
+        return None
+    if node is None:
+        return None
+    before = len(diags.errors)
+    data = _convert(path, node, diags)
+    return data if len(diags.errors) == before or data is not None else None
