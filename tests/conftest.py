@@ -1,15 +1,20 @@
 """Shared test helpers: projects in temporary folders and the CLI run in-process."""
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
-import pytest
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))  # test this checkout's code, whatever is installed
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
+
+import pytest  # noqa: E402
 from click.testing import CliRunner
 
-from factpress.cli import main
+from factpress.cli import main  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = Path(__file__).resolve().parent / "projects"
 
 
