@@ -172,7 +172,7 @@ def test_served_content_types(site, target, kind):
 ])
 def test_content_type_table(name, kind):
     # The site built from main has no files of these kinds yet; the table is what the server sends for them.
-    from factpress.serve import content_type
+    from factpress.httpd import content_type
 
     assert content_type(name) == kind
 
