@@ -189,6 +189,7 @@ def test_served_pages_are_the_built_pages_plus_the_reload_script(site, mini):
 
 def test_other_host_names_are_refused(site):
     assert site.get("/r/", {"Host": "attacker.example"}).status == 403
+    assert site.get("/r/", {"Host": "[::1"}).status == 403
     assert site.get("/r/", {"Host": f"localhost:{site.port}"}).status == 200
 
 
@@ -251,13 +252,18 @@ def browser():
         b.close()
 
 
+def open_page_one(browser, server: Server):
+    page = browser.new_page()
+    page.goto(server.url + "one.html")
+    page.get_by_text("Trade was").wait_for()
+    return page
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_prose_and_fact_edits_reach_the_open_page(mini, browser):
     with serving(mini) as server:
-        page = browser.new_page()
-        page.goto(server.url + "one.html")
-        page.get_by_text("Trade was").wait_for()
+        page = open_page_one(browser, server)
         builds = server.count("built in")
 
         edit(mini / "content" / "one.md", "Trade was", "Commerce came to")
@@ -277,9 +283,7 @@ def test_prose_and_fact_edits_reach_the_open_page(mini, browser):
 @pytest.mark.browser
 def test_broken_yaml_shows_the_errors_over_the_last_good_site_until_fixed(mini, browser):
     with serving(mini) as server:
-        page = browser.new_page()
-        page.goto(server.url + "one.html")
-        page.get_by_text("Trade was").wait_for()
+        page = open_page_one(browser, server)
         good = (mini / A_YAML).read_text()
 
         save(mini / A_YAML, good.replace("    unit: yuan\n", "    unit: [yuan\n"))

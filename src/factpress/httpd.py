@@ -162,7 +162,10 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host")
         if not self.server.loopback or not host:
             return True
-        name = (urlsplit(f"//{host}").hostname or "").lower()
+        try:
+            name = (urlsplit(f"//{host}").hostname or "").lower()
+        except ValueError:  # not a host name at all, e.g. an unclosed [
+            return False
         return name in LOOPBACK_NAMES or name.endswith(".localhost") or name.startswith("127.")
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
