@@ -85,6 +85,21 @@ def check(project: Path, strict: bool) -> None:
 
 
 @main.command()
+@project_arg
+@click.option("--host", help="Address to listen on [default: 127.0.0.1, this machine only]; 0.0.0.0 opens it to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on; when it is busy, the next free one.")
+@click.pass_context
+def serve(ctx: click.Context, project: Path, host: str | None, port: int) -> None:
+    """Build, serve the site under its published path, and rebuild and reload open pages on every change."""
+    from factpress.serve import run
+
+    if not project.is_dir():
+        raise FactpressError(f"{project}: no such folder")
+    run(project, host, port, debug=ctx.obj["debug"])
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def new(directory: Path) -> None:
     """Start a new report project in DIRECTORY."""
