@@ -21,6 +21,7 @@ CACHE_KEEP = 4  # PDFs kept, so switching between builds with and without the ap
 @dataclass(frozen=True)
 class PdfResult:
     data: bytes
+    pages: int
     key: str
     cached: bool
 
@@ -60,40 +61,44 @@ class PdfCache:
     def __init__(self, root: Path):
         self.folder = root / CACHE_DIR
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> tuple[bytes, int] | None:
         try:
-            return (self.folder / f"{key}.pdf").read_bytes()
-        except OSError:
+            pages = int((self.folder / f"{key}.pages").read_text("ascii"))
+            return (self.folder / f"{key}.pdf").read_bytes(), pages
+        except (OSError, ValueError):
             return None
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: bytes, pages: int) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, self.folder / f"{key}.pdf")
+        for name, content in ((f"{key}.pdf", data), (f"{key}.pages", str(pages).encode())):
+            tmp = self.folder / f".{name}.{os.getpid()}.tmp"
+            tmp.write_bytes(content)
+            os.replace(tmp, self.folder / name)
+        # Pruning by age is safe: validity comes from the key, age only decides what to forget.
         entries = sorted(self.folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in entries[CACHE_KEEP:]:
             old.unlink(missing_ok=True)
+            old.with_suffix(".pages").unlink(missing_ok=True)
 
 
-def write_pdf(html: str) -> bytes:
+def write_pdf(html: str) -> tuple[bytes, int]:
+    """PDF bytes and page count. No base URL: the document is self-contained, so nothing is fetched."""
     import weasyprint
 
-    # No base URL: the document is self-contained (inline CSS and SVG), so nothing is fetched.
-    return weasyprint.HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+    document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
+    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
 
 
 def make_pdf(site: Site, root: Path, diags: Diagnostics, options: PrintOptions | None = None) -> PdfResult | None:
     """The report as PDF bytes; None (with a diagnostic) if the print template fails."""
-    options = options or PrintOptions(paper=site.settings.paper)
-    html = print_html(site, root, diags, options, document_date(site.settings.date))
+    html = print_html(site, root, diags, options or PrintOptions(), document_date(site.settings.date))
     if html is None:
         return None
     key = pdf_key(html)
     cache = PdfCache(root)
-    data = cache.get(key)
-    if data is not None:
-        return PdfResult(data, key, True)
-    data = write_pdf(html)
-    cache.put(key, data)
-    return PdfResult(data, key, False)
+    hit = cache.get(key)
+    if hit is not None:
+        return PdfResult(hit[0], hit[1], key, True)
+    data, pages = write_pdf(html)
+    cache.put(key, data, pages)
+    return PdfResult(data, pages, key, False)

@@ -17,7 +17,6 @@ from factpress.markdown import Page
 from factpress.render import THEME, Renderer, make_environment, template_location
 from factpress.site import Site
 
-PAPERS = ("A4", "Letter")
 ATTR_RE = re.compile(r'(?<=\s)(id|href|xlink:href)="([^"]*)"')
 SVG_URL_RE = re.compile(r'url\(#([^)"\']+)\)')
 HREF_RE = re.compile(r'(?<=\s)(href|xlink:href)="#([^"]*)"')
@@ -27,7 +26,7 @@ SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 @dataclass(frozen=True)
 class PrintOptions:
-    paper: str = "A4"
+    paper: str | None = None  # None: the report's setting
     appendix: bool = True
 
 
@@ -93,7 +92,7 @@ def print_html(site: Site, root: Path, diags: Diagnostics, options: PrintOptions
     renderer = Renderer(site, make_environment(root / "templates"), diags, {})
     try:
         html = renderer.template("print.html", chapters=chapters(site, renderer), appendix=options.appendix,
-                                 paper=options.paper, print_css=Markup(print_css()), date=date)
+                                 paper=options.paper or site.settings.paper, print_css=Markup(print_css()), date=date)
     except jinja2.TemplateError as exc:
         diags.error(template_location(exc, root), f"template error: {exc.message or type(exc).__name__}")
         return None
