@@ -235,3 +235,36 @@ def test_the_first_report(report):
     if re.search(r"[\u4e00-\u9fff]", text):
         assert any("CJK" in row for row in rows)
     assert info(pdf)["Tagged"].strip() == "yes"
+
+
+@pytest.mark.browser
+def test_a_site_page_prints_well_from_the_browser(mini, tmp_path):
+    """Chromium's own print of a page: no navigation, link targets shown, tables and charts whole."""
+    from playwright.sync_api import sync_playwright
+
+    page_md = mini / "content" / "one.md"
+    page_md.write_text(page_md.read_text() + "\nSee [the bureau](https://example.org/stats).\n")
+    assert cli("build", mini).exit_code == 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(color_scheme="dark")
+        page.goto((mini / "site" / "one.html").as_uri())
+        page.emulate_media(media="print")
+        style = page.evaluate("""() => {
+            const css = (sel, prop, pseudo) => getComputedStyle(document.querySelector(sel), pseudo)[prop];
+            const svg = document.querySelector('.chart-image svg').getBoundingClientRect();
+            return {nav: css('.site-header nav', 'display'), footer: css('.site-footer', 'display'),
+                    pager: css('.pager', 'display'), wrap: css('.table-wrap', 'overflowX'),
+                    link: css('.prose a[href^="http"]', 'content', '::after'), bg: css('body', 'backgroundColor'),
+                    svgFits: svg.right <= document.querySelector('main').getBoundingClientRect().right + 1};
+        }""")
+        pdf = tmp_path / "printed.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        browser.close()
+    assert style["nav"] == style["footer"] == style["pager"] == "none"
+    assert style["wrap"] == "visible"
+    assert "https://example.org/stats" in style["link"]
+    assert style["bg"] == "rgb(255, 255, 255)"  # light paper even when the screen is dark
+    assert style["svgFits"]
+    text = text_of(pdf)
+    assert "1.47 trillion yuan" in text and "Skip to content" not in text and "Previous" not in text
