@@ -48,6 +48,9 @@ def built(tmp_path_factory):
         project = copy_project("mini", tmp_path_factory.mktemp("pdf"))
         page = project / "content" / "one.md"
         page.write_text(page.read_text() + f"\nThe pattern is called {CJK} in Chinese.\n")
+        (project / "content" / "index.md").write_text(
+            "---\ntitle: Introduction\n---\n\nSee [part B](one.html#b), the [data](data.html), the [sources](sources.html)"
+            " and the [CSV](facts.csv).[^1]\n\n[^1]: A note.\n")
         assert cli("build", project).exit_code == 0
         return project, make_pdf(project)
 
@@ -139,7 +142,7 @@ def test_outline_and_contents_follow_the_report(built):
 
     walk(reader.outline, 0)
     assert [(d, t) for d, t, _ in outline] == [
-        (0, "Contents"), (0, "One"), (1, "A"), (1, "B"), (0, "Sources"), (0, "Appendix: data")]
+        (0, "Contents"), (0, "Introduction"), (0, "One"), (1, "A"), (1, "B"), (0, "Sources"), (0, "Appendix: data")]
     contents = run("pdftotext", "-layout", "-f", 2, "-l", 2, pdf, "-")
     listed = dict(re.findall(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", contents, re.M))
     assert listed == {t: str(p) for d, t, p in outline if d == 0 and t != "Contents"}
@@ -149,20 +152,23 @@ def test_outline_and_contents_follow_the_report(built):
 
 
 def test_internal_links_land_on_their_targets(built):
+    """Links between the site's files become links inside the PDF, each to a destination that exists."""
     _, pdf = built
     reader = pypdf.PdfReader(pdf)
-    internal, external = 0, []
+    names = set(reader.named_destinations)
+    internal, external = [], []
     for page in reader.pages:
         for annot in page.get("/Annots", []) or []:
             annot = annot.get_object()
-            action = annot.get("/A")
-            if action is not None and action.get("/S") == "/URI":
+            action = annot.get("/A") or {}
+            if action.get("/S") == "/URI":
                 external.append(str(action["/URI"]))
-            elif annot.get("/Dest") is not None or action is not None:
-                internal += 1
-    # The contents (3 entries), every fact citation and the appendix's cross-references are internal.
-    assert internal >= 10
-    assert not [u for u in external if not u.startswith("http")], external  # no dangling site-relative links
+            else:
+                internal.append(str(annot.get("/Dest") or action.get("/D")))
+    assert {"chapter-one", "one--b", "appendix", "sources", "source-src", "index--fn1"} <= set(internal)
+    assert set(internal) <= names
+    # A data download is on the site beside the PDF: the link goes there, never to a dead relative path.
+    assert set(external) == {"https://x.github.io/r/facts.csv"}
 
 
 def test_cover_is_white_with_a_dark_title_high_up(built, tmp_path):

@@ -97,8 +97,7 @@ def pdf(project: Path, output: Path | None, paper: str | None, no_appendix: bool
     from factpress.printdoc import PrintOptions
 
     dest = output or project / "report.pdf"
-    paper = paper and ("Letter" if paper.lower() == "letter" else "A4")
-    options = PrintOptions(paper=paper, appendix=not no_appendix)
+    options = PrintOptions(paper=paper, appendix=not no_appendix)  # click gives the choice as listed: A4 or Letter
     result = run_pdf(project, dest, options)
     echo_warnings(result.diagnostics, quiet)
     if not quiet:

@@ -22,6 +22,7 @@ SVG_URL_RE = re.compile(r'url\(#([^)"\']+)\)')
 HREF_RE = re.compile(r'(?<=\s)(href|xlink:href)="#([^"]*)"')
 ID_RE = re.compile(r'(?<=\s)id="([^"]*)"')
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+FOOTNOTE_CALL_RE = re.compile(r'(<sup class="footnote-ref"><a [^>]*>)\[(\d+(?::\d+)?)\](</a></sup>)')
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ def scope_ids(body: str, slug: str) -> str:
         return f'{name}="#{slug}--{value[1:]}"' if value.startswith("#") else m.group(0)
 
     body = ATTR_RE.sub(attr, body)
+    # On paper, [n] is a source citation; the author's footnote calls become plain superscripts.
+    body = FOOTNOTE_CALL_RE.sub(r"\1\2\3", body)
     return SVG_URL_RE.sub(lambda m: f"url(#{slug}--{m.group(1)})", body)
 
 
