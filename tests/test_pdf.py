@@ -229,6 +229,17 @@ def test_bad_input_reports_and_writes_no_pdf(mini):
     assert not (mini / "report.pdf").exists()
 
 
+def test_a_broken_print_template_is_reported_by_check(mini):
+    (mini / "templates").mkdir()
+    (mini / "templates" / "print.html").write_text("<html>\n{{ no_such_thing.title }}\n</html>\n")
+    settings = mini / "content" / "report.yaml"
+    settings.write_text(settings.read_text() + "pdf: true\n")
+    result = cli("check", mini)
+    assert result.exit_code == 1
+    assert "templates/print.html:2: error: template error" in result.output
+    assert cli("pdf", mini).exit_code == 1 and not (mini / "report.pdf").exists()
+
+
 @pytest.mark.skipif(not (ROOT / "content" / "report.yaml").exists(), reason="the repository's report is not here")
 def test_the_first_report(report):
     pdf = make_pdf(report)

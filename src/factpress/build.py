@@ -45,15 +45,24 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
         site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
     failed = bool(diags.errors) or (strict and diags.warnings)
     rendered = None if failed else render_site(site, root, diags)
-    if rendered is not None and site.settings.pdf and output is not None and not diags.errors:
-        from factpress.pdf import make_pdf
-
-        made = make_pdf(site, root, diags)
-        if made is not None:
-            rendered.files[PDF_NAME] = made.data
+    if rendered is not None and site.settings.pdf and not diags.errors:
+        rendered_pdf(site, root, diags, rendered, checking=output is None)
     fail_if_errors(diags, strict)
     report = output.commit(rendered.files) if output is not None else None
     return BuildResult(site, rendered, diags, report)
+
+
+def rendered_pdf(site: Site, root: Path, diags: Diagnostics, rendered: Rendered, checking: bool) -> None:
+    """Add report.pdf to the site; a check only renders the print document, to catch template errors."""
+    from factpress.pdf import document_date, make_pdf
+    from factpress.printdoc import PrintOptions, print_html
+
+    if checking:
+        print_html(site, root, diags, PrintOptions(), document_date(site.settings.date))
+        return
+    made = make_pdf(site, root, diags)
+    if made is not None:
+        rendered.files[PDF_NAME] = made.data
 
 
 def fail_if_errors(diags: Diagnostics, strict: bool = False, what: str = "build") -> None:
