@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factpress.charts import build_charts, load_chart_defs
 from factpress.config import load_settings
@@ -13,6 +14,9 @@ from factpress.output import FolderOutput, MemoryOutput, WriteReport
 from factpress.render import Rendered, render_site
 from factpress.site import Site, assemble
 from factpress.sources import discover
+
+if TYPE_CHECKING:
+    from factpress.printdoc import PrintOptions
 
 
 @dataclass
@@ -82,7 +86,7 @@ class PdfBuild:
     size: int
 
 
-def run_pdf(root: Path, dest: Path, options) -> PdfBuild:
+def run_pdf(root: Path, dest: Path, options: PrintOptions) -> PdfBuild:
     """The report as one PDF file at dest; the file is left alone when its bytes would not change."""
     from factpress.output import write_file_atomic
     from factpress.pdf import make_pdf
