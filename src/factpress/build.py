@@ -1,8 +1,9 @@
 """Orchestrate: one call per stage, from the author's files to a written site."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factpress.charts import build_charts, load_chart_defs
 from factpress.config import load_settings
@@ -13,6 +14,9 @@ from factpress.output import FolderOutput, MemoryOutput, WriteReport
 from factpress.render import Rendered, render_site
 from factpress.site import Site, assemble
 from factpress.sources import discover
+
+if TYPE_CHECKING:
+    from factpress.printdoc import PrintOptions
 
 
 @dataclass
@@ -33,15 +37,64 @@ def load_site(root: Path, diags: Diagnostics) -> Site:
     return assemble(settings, book, pages, charts, diags)
 
 
-def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bool = False) -> BuildResult:
-    """The whole pipeline. With output None nothing is written (check)."""
+PDF_NAME = "report.pdf"
+
+
+def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bool = False,
+              pdf: bool = False) -> BuildResult:
+    """The whole pipeline. With output None nothing is written (check). pdf adds the report as PDF."""
     diags = Diagnostics()
     site = load_site(root, diags)
+    if pdf:
+        site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
     failed = bool(diags.errors) or (strict and diags.warnings)
     rendered = None if failed else render_site(site, root, diags)
-    if diags.errors or (strict and diags.warnings):
-        count = len(diags.errors) + (len(diags.warnings) if strict else 0)
-        raise BuildFailed(f"build failed: {count} problem{'s' if count != 1 else ''}; nothing was written",
-                          diags.sorted() if strict else diags.sorted())
+    if rendered is not None and site.settings.pdf and not diags.errors:
+        rendered_pdf(site, root, diags, rendered, checking=output is None)
+    fail_if_errors(diags, strict)
     report = output.commit(rendered.files) if output is not None else None
     return BuildResult(site, rendered, diags, report)
+
+
+def rendered_pdf(site: Site, root: Path, diags: Diagnostics, rendered: Rendered, checking: bool) -> None:
+    """Add report.pdf to the site; a check only renders the print document, to catch template errors."""
+    from factpress.pdf import document_date, make_pdf
+    from factpress.printdoc import PrintOptions, print_html
+
+    if checking:
+        print_html(site, root, diags, PrintOptions(), document_date(site.settings.date))
+        return
+    made = make_pdf(site, root, diags)
+    if made is not None:
+        rendered.files[PDF_NAME] = made.data
+
+
+def fail_if_errors(diags: Diagnostics, strict: bool = False, what: str = "build") -> None:
+    if diags.errors or (strict and diags.warnings):
+        count = len(diags.errors) + (len(diags.warnings) if strict else 0)
+        raise BuildFailed(f"{what} failed: {count} problem{'s' if count != 1 else ''}; nothing was written",
+                          diags.sorted())
+
+
+@dataclass
+class PdfBuild:
+    site: Site
+    diagnostics: Diagnostics
+    pages: int
+    written: bool
+    cached: bool
+    size: int
+
+
+def run_pdf(root: Path, dest: Path, options: PrintOptions) -> PdfBuild:
+    """The report as one PDF file at dest; the file is left alone when its bytes would not change."""
+    from factpress.output import write_file_atomic
+    from factpress.pdf import make_pdf
+
+    diags = Diagnostics()
+    site = load_site(root, diags)
+    fail_if_errors(diags, what="pdf")
+    made = make_pdf(site, root, diags, options)
+    fail_if_errors(diags, what="pdf")
+    written = write_file_atomic(dest, made.data)
+    return PdfBuild(site, diags, made.pages, written, made.cached, len(made.data))

@@ -56,13 +56,14 @@ def main(ctx: click.Context, debug: bool) -> None:
 @project_arg
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: PROJECT/site].")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build(project: Path, output: Path | None, quiet: bool) -> None:
+@click.option("--pdf", "with_pdf", is_flag=True, help="Also write report.pdf into the site and link to it (as 'pdf: true' in report.yaml does).")
+def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool) -> None:
     """Build the site into PROJECT/site (or --output)."""
     from factpress.build import run_build
     from factpress.output import FolderOutput
 
     dest = output or project / "site"
-    result = run_build(project, FolderOutput(dest))
+    result = run_build(project, FolderOutput(dest), pdf=with_pdf)
     echo_warnings(result.diagnostics, quiet)
     if not quiet:
         r = result.report
@@ -97,6 +98,27 @@ def serve(ctx: click.Context, project: Path, host: str | None, port: int) -> Non
     if not project.is_dir():
         raise FactpressError(f"{project}: no such folder")
     run(project, host, port, debug=ctx.obj["debug"])
+
+
+@main.command()
+@project_arg
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write [default: PROJECT/report.pdf].")
+@click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False), help="Paper size [default: 'paper' in report.yaml, else A4].")
+@click.option("--no-appendix", is_flag=True, help="Leave out the appendix with the table of all facts.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def pdf(project: Path, output: Path | None, paper: str | None, no_appendix: bool, quiet: bool) -> None:
+    """Write the whole report as one print-ready PDF."""
+    from factpress.build import run_pdf
+    from factpress.printdoc import PrintOptions
+
+    dest = output or project / "report.pdf"
+    options = PrintOptions(paper=paper, appendix=not no_appendix)  # click gives the choice as listed: A4 or Letter
+    result = run_pdf(project, dest, options)
+    echo_warnings(result.diagnostics, quiet)
+    if not quiet:
+        state = "written" if result.written else "unchanged"
+        origin = "from cache" if result.cached else "rendered"
+        click.echo(f"{dest}: {result.pages} pages, {result.size / 1024:.0f} KiB ({origin}, {state})")
 
 
 @main.command()

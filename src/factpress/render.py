@@ -77,7 +77,13 @@ class Renderer:
         return self.env.get_template(name).render(
             site=self.site, settings=self.site.settings, book=self.site.book, asset=self.assets.get,
             fact=lambda fid, field="value": fact_html(self.site.book.facts[fid], field, self.site),
-            generator=f"factpress {__version__}", **context)
+            chart_sources=self.chart_sources, generator=f"factpress {__version__}", **context)
+
+    def chart_sources(self, chart) -> list:
+        """The sources of the facts a chart read, in the order it read them."""
+        book = self.site.book
+        ids = dict.fromkeys(book.facts[f].source for f in chart.facts_read if f in book.facts)
+        return [book.sources[s] for s in ids if s in book.sources]
 
     def body(self, page: Page) -> Markup:
         def replace(m: re.Match) -> str:
