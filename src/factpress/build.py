@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from factpress.charts import build_charts, load_chart_defs
+from factpress.charts import build_charts
 from factpress.config import load_settings
 from factpress.errors import BuildFailed, Diagnostics
 from factpress.facts import load_facts
@@ -32,7 +32,7 @@ def load_site(root: Path, diags: Diagnostics) -> Site:
     sources = discover(root, diags)
     settings = load_settings(sources, diags)
     book = load_facts(sources, diags)
-    charts = build_charts(load_chart_defs(sources, diags), book, diags)
+    charts = build_charts(sources, book, root, settings.chart_timeout, diags)
     pages = [p for p in (parse_page(f, settings.raw_html, diags) for f in sources.of_kind("page")) if p]
     return assemble(settings, book, pages, charts, diags)
 

@@ -45,12 +45,26 @@ class UnknownFact(KeyError):
         self.hint = hint
 
 
-class FactsView:
-    """The report's facts as a chart sees them; remembers which ones it read."""
+class TableError(Exception):
+    """A problem in a content/data/*.csv table, at its file and line."""
 
-    def __init__(self, book):
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+
+class FactsView:
+    """The report's facts as a chart sees them; remembers which facts and tables it read."""
+
+    def __init__(self, book, data_dir=None):
         self._book = book
+        self._data_dir = data_dir
         self.read: list[str] = []
+        self.tables: dict[str, str] = {}  # table name -> its text, for the cache key
+        self.table_sources: list[str] = []
+        self.selected = False
 
     def _get(self, fact_id: str):
         fact = self._book.facts.get(fact_id)
@@ -82,10 +96,45 @@ class FactsView:
 
     def select(self, tag: str = "", region: str = "") -> list:
         facts = self._book.select(tag, region)
+        self.selected = True  # the selection can grow with any fact, so the whole book keys the cache
         for f in facts:
             if f.id not in self.read:
                 self.read.append(f.id)
         return facts
+
+
+    def table(self, name: str) -> list[dict]:
+        """Rows of content/data/NAME.csv as dicts; numbers become floats. Every row cites a
+        source in its `source` column, so a longer series is as traceable as a fact."""
+        import csv
+        import io
+
+        rel = f"content/data/{name}.csv"
+        path = self._data_dir / f"{name}.csv" if self._data_dir else None
+        if path is None or not path.is_file():
+            raise TableError(rel, 0, f"no table '{name}' (looked for {rel})")
+        text = path.read_text(encoding="utf-8")
+        self.tables[name] = text
+        reader = csv.DictReader(io.StringIO(text))
+        if "source" not in (reader.fieldnames or []):
+            raise TableError(rel, 1, "a data table needs a 'source' column naming each row's source")
+        rows = []
+        for row in reader:
+            line = reader.line_num
+            source = (row.get("source") or "").strip()
+            if source not in self._book.sources:
+                raise TableError(rel, line, f"row cites unknown source '{source}'")
+            if source not in self.table_sources:
+                self.table_sources.append(source)
+            rows.append({k: _number(v) for k, v in row.items()})
+        return rows
+
+
+def _number(text):
+    try:
+        return float(text) if text not in (None, "") and text.strip().lstrip("-").replace(".", "", 1).isdigit() else text
+    except ValueError:
+        return text
 
 
 def defining_line(exc: BaseException, chart_file: str) -> int:

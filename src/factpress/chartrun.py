@@ -1,0 +1,73 @@
+"""Run one chart file in a child process: execute it, call each chart function on the facts,
+validate and theme its spec. The parent stops a child whose chart runs past the timeout."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+from factpress.charting import ChartDef, FactsView, TableError, UnknownFact, defining_line, take_registered
+
+
+def exec_file(path: Path, text: str) -> list[ChartDef]:
+    name = f"factpress_chart_{path.stem}"
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(name, path))
+    take_registered()
+    exec(compile(text, str(path), "exec"), module.__dict__)
+    sys.modules.pop(name, None)
+    return take_registered()
+
+
+def run_chart(d: ChartDef, book, data_dir: Path) -> dict:
+    """A message for the parent: the themed spec and what the chart read, or an error with its line."""
+    from factpress.charttheme import apply_theme
+
+    view = FactsView(book, data_dir)
+
+    def failed(line: int, message: str, hint: str = "", path: str = "") -> dict:
+        return {"error": [path, line, message, hint]}
+
+    try:
+        result = d.func(view)
+    except UnknownFact as exc:
+        return failed(defining_line(exc, d.file) or d.line, f"chart '{d.id}': unknown fact '{exc.fact_id}'", exc.hint)
+    except TableError as exc:
+        return failed(exc.line, f"chart '{d.id}': {exc.message}", path=exc.path)
+    except Exception as exc:  # the author's code: report, never crash
+        return failed(defining_line(exc, d.file) or d.line, f"chart '{d.id}' raised {type(exc).__name__}: {exc}")
+    if getattr(result, "to_dict", None) is None or not type(result).__module__.startswith("altair"):
+        return failed(d.line, f"chart '{d.id}' returned {type(result).__name__}, not an Altair chart")
+    try:
+        spec = apply_theme(result.to_dict())
+    except Exception as exc:
+        return failed(d.line, f"chart '{d.id}': invalid chart: {str(exc).splitlines()[0]}")
+    return {"spec": json.dumps(spec, sort_keys=True, ensure_ascii=False), "facts_read": view.read,
+            "tables": view.tables, "table_sources": view.table_sources, "selected": view.selected}
+
+
+def child(conn, path: Path, text: str, book, data_dir: Path, skip: set[str]) -> None:
+    """Entry point of the child process: messages go to the parent through conn."""
+    try:
+        defs = exec_file(path, text)
+    except SyntaxError as exc:
+        conn.send(("file-error", exc.lineno or 0, exc.offset or 0, f"chart file does not parse: {exc.msg}"))
+        return
+    except Exception as exc:
+        conn.send(("file-error", defining_line(exc, str(path)), 0, f"chart file raised {type(exc).__name__}: {exc}"))
+        return
+    conn.send(("defs", [(d.id, d.title, d.description, d.line) for d in defs]))
+    for d in defs:
+        if d.id in skip:
+            continue
+        conn.send(("start", d.id))
+        conn.send(("done", d.id, run_chart(d, book, data_dir)))
+    conn.send(("end",))
+
+
+def render_spec(spec_json: str) -> tuple[str, bytes]:
+    """SVG and PNG of a Vega-Lite spec; no browser involved."""
+    import vl_convert
+
+    spec = json.loads(spec_json)
+    return vl_convert.vegalite_to_svg(spec), vl_convert.vegalite_to_png(spec, scale=2)
