@@ -4,23 +4,26 @@ import altair as alt
 from factpress import chart
 
 # Tile positions of the delta's provincial-level regions (north-west to south-east) and the
-# stage of the wiper maker's work each one hosts, as the source describes it.
+# step of the wiper maker's work each one hosts, as the source describes it.
 TILES = [
-    {"place": "Jiangsu", "col": 1, "row": 0, "stage": "—"},
-    {"place": "Anhui", "col": 0, "row": 1, "stage": "Manufacturing"},
-    {"place": "Shanghai", "col": 2, "row": 1, "stage": "Research and development"},
-    {"place": "Zhejiang", "col": 1, "row": 2, "stage": "Mould processing"},
+    {"place": "Jiangsu", "col": 1, "row": 0, "step": 0, "stage": "not in this chain"},
+    {"place": "Shanghai", "col": 2, "row": 1, "step": 1, "stage": "1 Research and development"},
+    {"place": "Zhejiang", "col": 1, "row": 2, "step": 2, "stage": "2 Mould processing"},
+    {"place": "Anhui", "col": 0, "row": 1, "step": 3, "stage": "3 Manufacturing"},
 ]
 
 
 @chart("regional-chain", title="One firm's chain across the delta")
 def regional_chain(facts):
-    facts["delta-provincial-regions-2020"]  # the map shows these regions
-    base = alt.Chart(alt.Data(values=TILES)).encode(
+    regions = facts.written("delta-provincial-regions-2020")
+    tiles = TILES[: int(regions)]
+    base = alt.Chart(alt.Data(values=tiles)).encode(
         x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None))
-    tiles = base.mark_rect(stroke="white", strokeWidth=3).encode(
-        color=alt.condition("datum.stage != '—'", alt.value("#1f5f8b"), alt.value("#9aa5b1")),
-        tooltip=[alt.Tooltip("place:N", title="Region"), alt.Tooltip("stage:N", title="Stage")])
-    place = base.mark_text(dy=-10, fontWeight="bold", color="white").encode(text="place:N")
-    stage = base.mark_text(dy=10, color="white", fontSize=10).encode(text="stage:N")
-    return (tiles + place + stage).properties(width=480, height=270)
+    tile = base.mark_rect(stroke="white", strokeWidth=4).encode(
+        color=alt.condition("datum.step > 0", alt.value("#0072b2"), alt.value("#595959")),
+        tooltip=[alt.Tooltip("place:N", title="Region"), alt.Tooltip("stage:N", title="Step")])
+    flow = base.transform_filter("datum.step > 0").mark_line(
+        color="#c24e00", strokeWidth=3, yOffset=32, point=alt.OverlayMarkDef(color="#c24e00", size=60, yOffset=32)).encode(order="step:Q")
+    place = base.mark_text(dy=-26, fontWeight="bold", color="white", fontSize=13).encode(text="place:N")
+    stage = base.mark_text(dy=-4, color="white", fontSize=11).encode(text="stage:N")
+    return (tile + flow + place + stage).properties(width=540, height=270)

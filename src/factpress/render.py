@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from factpress import __version__
+from factpress.chartsite import CHARTS_JS, bundle_name, chart_files, chart_sources, make_view, vega_bundle
 from factpress.errors import Diagnostics, SourceLocation
 from factpress.facts import Fact
 from factpress.markdown import Page
@@ -77,13 +78,9 @@ class Renderer:
         return self.env.get_template(name).render(
             site=self.site, settings=self.site.settings, book=self.site.book, asset=self.assets.get,
             fact=lambda fid, field="value": fact_html(self.site.book.facts[fid], field, self.site),
-            chart_sources=self.chart_sources, generator=f"factpress {__version__}", **context)
-
-    def chart_sources(self, chart) -> list:
-        """The sources of the facts a chart read, in the order it read them."""
-        book = self.site.book
-        ids = dict.fromkeys(book.facts[f].source for f in chart.facts_read if f in book.facts)
-        return [book.sources[s] for s in ids if s in book.sources]
+            chart_sources=lambda chart: chart_sources(self.site, chart),
+            chart_view=lambda chart, options: make_view(self.site, chart, options),
+            generator=f"factpress {__version__}", **context)
 
     def body(self, page: Page) -> Markup:
         def replace(m: re.Match) -> str:
@@ -159,14 +156,31 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
     files, hrefs = static_assets(root)
     for name, data in (extra_static or {}).items():
         files[name] = data
+    scripts: list[str] = []
+    if site.charts.outputs:  # the site's own vega-embed, only for a report with charts
+        bundle = vega_bundle(root)
+        files[bundle_name(bundle)] = bundle
+        scripts = [bundle_name(bundle), hrefs[CHARTS_JS]]
+    else:
+        files.pop(CHARTS_JS, None)
+
+    def page_scripts(page) -> list[str]:
+        return scripts if page is not None and any(u.kind == "chart" for u in page.uses) else []
+
     r = Renderer(site, env, diags, hrefs)
     try:
         files["index.html"] = r.template("index.html", page=site.home, body=r.body(site.home) if site.home else "",
-                                         current="index").encode()
+                                         current="index", chart_scripts=page_scripts(site.home)).encode()
         for page in site.pages:
             prev, nxt = site.neighbours(page)
             files[page.href] = r.template("page.html", page=page, body=r.body(page), prev=prev, next=nxt,
-                                          current=page.slug).encode()
+                                          current=page.slug, chart_scripts=page_scripts(page)).encode()
+        for chart_id, page in site.chart_pages().items():
+            chart = site.charts.outputs[chart_id]
+            files.update(chart_files(site, chart))
+            files[f"charts/{chart_id}.html"] = r.template(
+                "embed.html", chart=chart, use=None, options={}, prefix="../", page_href=page.href,
+                chart_scripts=scripts).encode()
         files["sources.html"] = r.template("sources.html", current="sources").encode()
         files["data.html"] = r.template("data.html", current="data").encode()
     except jinja2.TemplateError as exc:

@@ -24,6 +24,15 @@ class Site:
     charts: Charts
     cited_by: dict[str, list[Page]] = field(default_factory=dict)  # fact id -> pages citing it
 
+    def chart_pages(self) -> dict:
+        """Each chart in the report and the first page that shows it, in chart id order."""
+        found = {}
+        for page in ([self.home] if self.home else []) + self.pages:
+            for use in page.uses:
+                if use.kind == "chart" and use.name in self.charts.outputs:
+                    found.setdefault(use.name, page)
+        return dict(sorted(found.items()))
+
     def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
         i = self.pages.index(page)
         return (self.pages[i - 1] if i > 0 else None, self.pages[i + 1] if i + 1 < len(self.pages) else None)
@@ -88,6 +97,9 @@ def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Char
                         cited.append(page)
             elif use.kind == "chart":
                 _check_options(page, use, CHART_OPTIONS, diags)
+                for key, value in use.options:
+                    if key in ("width", "height") and not value.isdigit():
+                        diags.error(loc, f"chart '{use.name}': :{key}: must be a number of pixels, not '{value}'")
                 if use.name not in charts.known:
                     diags.error(loc, f"unknown chart '{use.name}'", did_you_mean(use.name, charts.known))
     for fid in settings.key_figures:

@@ -1,0 +1,31 @@
+/* Turn each static chart into the interactive one (tooltips) with the site's own copy of
+   vega-embed; without JavaScript, or if this fails, the static SVG stays. */
+(function () {
+  "use strict";
+  function enhance(fig) {
+    var data = fig.querySelector("script.chart-spec");
+    var still = fig.querySelector(".chart-image");
+    if (!data || !still || typeof window.vegaEmbed !== "function") return;
+    var live = document.createElement("div");
+    live.className = "chart-image chart-live";
+    live.setAttribute("style", still.getAttribute("style") || "");
+    still.parentNode.insertBefore(live, still.nextSibling);
+    window.vegaEmbed(live, JSON.parse(data.textContent), { actions: false, renderer: "svg", mode: "vega-lite" })
+      .then(function () {
+        var svg = live.querySelector("svg");
+        var name = still.querySelector("svg > title"), desc = still.querySelector("svg > desc");
+        if (svg) {
+          /* The live chart takes over the static one's accessible name and description. */
+          if (desc) svg.insertBefore(desc, svg.firstChild);
+          if (name) svg.insertBefore(name, svg.firstChild);
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-labelledby", fig.getAttribute("data-label"));
+          svg.setAttribute("aria-describedby", fig.getAttribute("data-desc"));
+        }
+        still.remove();
+        fig.classList.add("chart-interactive");
+      })
+      .catch(function () { live.remove(); });
+  }
+  document.querySelectorAll("figure.chart").forEach(enhance);
+})();
