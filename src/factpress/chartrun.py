@@ -42,7 +42,7 @@ def run_chart(d: ChartDef, book, data_dir: Path) -> dict:
         spec = apply_theme(result.to_dict())
     except Exception as exc:
         return failed(d.line, f"chart '{d.id}': invalid chart: {str(exc).splitlines()[0]}")
-    return {"spec": json.dumps(spec, sort_keys=True, ensure_ascii=False), "facts_read": view.read,
+    return {"spec": json.dumps(spec, ensure_ascii=False), "facts_read": view.read,
             "tables": view.tables, "table_sources": view.table_sources, "selected": view.selected}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from decimal import Decimal
 
@@ -66,7 +67,8 @@ def _number_text(value: float, facts_read, book) -> str:
             continue
         if fact.change is not None and float(fact.change.value) == value:
             return fact.change.format()
-        if float(fact.quantity.value) == value or float(fact.quantity.base) == value:
+        base = float(fact.quantity.base)
+        if float(fact.quantity.value) == value or any(math.isclose(value * 10 ** k, base) for k in (0, 3, 6, 9, 12)):
             return fact.value_text
     text = format(Decimal(repr(value)).normalize(), "f")
     whole, _, frac = text.partition(".")
@@ -80,30 +82,28 @@ def describe(chart, book) -> str:
     views = list(_encodings(spec))
     kinds = [MARK_NAMES.get(m, "Chart") for m, _ in views if m != "text"] or ["Chart"]
     parts = [f"{kinds[0]}: {chart.title}."]
+    seen = set()
     for mark, enc in views:
-        quant = [(ch, e) for ch, e in enc.items() if ch in ("x", "y", "theta", "size") and isinstance(e, dict)
+        quant = [e for ch, e in enc.items() if ch in ("x", "y", "theta", "size") and isinstance(e, dict)
                  and e.get("type") == "quantitative" and e.get("field")]
         label = next((e for ch, e in enc.items() if ch in ("x", "y", "color") and isinstance(e, dict)
                       and e.get("type") in ("nominal", "ordinal") and e.get("field")), None)
-        if not quant or label is None:
+        if mark == "text" or not quant or label is None or quant[0]["field"] in seen:
             continue
-        q = quant[0][1]
-        field, name = q["field"], label["field"]
+        field, name = quant[0]["field"], label["field"]
+        seen.add(field)
         values = [(r[field], r.get(name)) for r in rows if isinstance(r.get(field), (int, float))]
         if not values:
             continue
         hi, lo = max(values, key=lambda v: v[0]), min(values, key=lambda v: v[0])
-        title = q.get("title") or field
-        text = f"It shows {title} for {len(values)} {'items' if len(values) != 1 else 'item'}"
+        text = f"It shows {quant[0].get('title') or field} for {len(values)} {'items' if len(values) != 1 else 'item'}"
         text += f": highest {hi[1]}, {_number_text(hi[0], chart.facts_read, book)}"
         if len(values) > 1:
             text += f"; lowest {lo[1]}, {_number_text(lo[0], chart.facts_read, book)}"
         parts.append(text + ".")
-        break
-    else:
-        names = [r.get(columns(rows)[0]) for r in rows][:8] if rows else []
-        if names:
-            parts.append(f"It shows {', '.join(str(n) for n in names)}.")
+    if len(parts) == 1 and rows:
+        names = [r.get(columns(rows)[0]) for r in rows][:8]
+        parts.append(f"It shows {', '.join(str(n) for n in names)}.")
     periods = list(dict.fromkeys(book.facts[f].period_text for f in chart.facts_read if f in book.facts))
     if periods:
         parts.append(f"Period: {', '.join(periods)}.")

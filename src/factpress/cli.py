@@ -57,7 +57,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: PROJECT/site].")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write report.pdf into the site and link to it (as 'pdf: true' in report.yaml does).")
-def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Also say which charts were rendered and which came from the cache.")
+def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbose: bool) -> None:
     """Build the site into PROJECT/site (or --output)."""
     from factpress.build import run_build
     from factpress.output import FolderOutput
@@ -69,6 +70,11 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool) -> No
         r = result.report
         click.echo(f"built {len(result.rendered.files)} files into {dest} "
                    f"({len(r.written)} written, {len(r.unchanged)} unchanged, {len(r.removed)} removed)")
+    if verbose:
+        charts = result.site.charts
+        for chart_id, state in sorted(charts.status.items()):
+            click.echo(f"chart {chart_id}: {state}")
+        click.echo(f"charts: {charts.count('rendered')} rendered, {charts.count('cached')} cached")
 
 
 @main.command()
