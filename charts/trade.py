@@ -34,12 +34,12 @@ def trade_growth(facts):
     volume = base.transform_filter("datum.volume_billion_yuan != null").encode(
         x=alt.X("volume_billion_yuan:Q", title="Import and export volume (billion yuan)"), y=y, tooltip=tip)
     volume = (volume.mark_bar() + volume.mark_text(align="left", dx=4).encode(text="volume:N")).properties(
-        width=260, height=80, title="Volume")
+        width=400, height=70, title="Volume")
     growth = base.encode(x=alt.X("growth_percent:Q", title="Growth on a year earlier (%)",
                                  scale=alt.Scale(domainMin=0)), y=y, tooltip=tip)
     growth = (growth.mark_bar(color="#c24e00") + growth.mark_text(align="left", dx=4).encode(text="growth:N")).properties(
-        width=200, height=120, title="Year-on-year growth")
-    return alt.hconcat(volume, growth, spacing=40).resolve_scale(y="independent")
+        width=400, height=105, title="Year-on-year growth")
+    return alt.vconcat(volume, growth, spacing=24).resolve_scale(y="independent")
 
 
 @chart("delta-weight", title="The delta's weight in China")

@@ -71,3 +71,9 @@ def render_spec(spec_json: str) -> tuple[str, bytes]:
 
     spec = json.loads(spec_json)
     return vl_convert.vegalite_to_svg(spec), vl_convert.vegalite_to_png(spec, scale=2)
+
+
+def javascript_bundle() -> str:
+    import vl_convert
+
+    return vl_convert.javascript_bundle()

@@ -89,6 +89,13 @@ class ChartCache:
         self.data_dir = root / "content" / "data"
         self.renderer = f"vl-convert {_version('vl-convert-python')} theme {THEME_VERSION}"
 
+    @property
+    def bundle(self) -> Path:
+        """vega-embed with Vega and Vega-Lite as one script, made by this vl-convert version."""
+        import re
+
+        return self.dir / f"vega-bundle-{re.sub(r'[^0-9A-Za-z.]+', '-', self.renderer)}.js"
+
     def file_key(self, file: SourceFile) -> str:
         return _sha(file.rel, file.text, __version__, _version("altair"), self.renderer)
 
@@ -188,17 +195,24 @@ def run_file(file: SourceFile, book: FactBook, data_dir: Path, timeout: float) -
             return defs, records, errors
 
 
-def render_all(specs: list[str]) -> list[tuple[str, bytes]]:
-    """Render specs to (SVG, PNG); in a pool of processes when there are many (vl-convert is not thread-parallel)."""
-    from factpress.chartrun import render_spec
+def render_all(specs: list[str], bundle: Path | None = None) -> list[tuple[str, bytes]]:
+    """Render specs to (SVG, PNG) in forked worker processes, several when there are many
+    (vl-convert is not thread-parallel); with bundle, also write the vega-embed bundle there.
 
-    workers = min(os.cpu_count() or 1, len(specs) // (PARALLEL_RENDER_MIN // 2) or 1)
-    if len(specs) < PARALLEL_RENDER_MIN or workers < 2:
-        return [render_spec(s) for s in specs]
+    vl-convert runs only in child processes, never in this one, so forking stays safe however
+    long this process lives (the preview server)."""
     import multiprocessing
 
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(render_spec, specs, chunksize=max(1, len(specs) // (workers * 4))))
+    from factpress.chartrun import javascript_bundle, render_spec
+
+    if not specs and bundle is None:
+        return []
+    workers = 1 if len(specs) < PARALLEL_RENDER_MIN else min(os.cpu_count() or 1, len(specs) // 4)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        out = list(pool.map(render_spec, specs, chunksize=max(1, len(specs) // (workers * 4))))
+        if bundle is not None:  # after the charts: side by side, the two slow each other down
+            _write(bundle, pool.submit(javascript_bundle).result().encode())
+    return out
 
 
 def build_charts(sources: Sources, book: FactBook, root: Path, timeout: float, diags: Diagnostics) -> Charts:
@@ -252,7 +266,8 @@ def _collect(stale, runs, per_file, cache: ChartCache, book: FactBook, diags: Di
         if not failed:
             complete.append(file)
     keys = sorted(to_render)
-    for key, (svg, png) in zip(keys, render_all([to_render[k] for k in keys])):
+    bundle = None if cache.bundle.is_file() else cache.bundle
+    for key, (svg, png) in zip(keys, render_all([to_render[k] for k in keys], bundle)):
         cache.put(key, to_render[key], svg, png)
     for file in complete:
         cache.put_file(file, [{k: v for k, v in r.items() if k != "state"} for r in per_file[file.rel]])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from factpress.charts import ChartCache, ChartOutput
+from factpress.charts import ChartCache, ChartOutput, render_all
 from factpress.chartview import accessible_svg, cell, columns, describe, plotted_rows, rows_csv
 
 CHARTS_JS = "assets/charts.js"
@@ -71,17 +71,11 @@ def make_view(site, chart: ChartOutput, options: dict) -> ChartView:
 
 
 def vega_bundle(root: Path) -> bytes:
-    """vega-embed with Vega and Vega-Lite as one script, made by vl-convert once per version and cached."""
+    """The vega-embed bundle; made alongside the charts' rendering, or here when charts all came from the cache."""
     cache = ChartCache(root)
-    path = cache.dir / f"vega-bundle-{re.sub(r'[^0-9A-Za-z.]+', '-', cache.renderer)}.js"
-    if path.is_file():
-        return path.read_bytes()
-    import vl_convert
-
-    data = vl_convert.javascript_bundle().encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return data
+    if not cache.bundle.is_file():
+        render_all([], cache.bundle)
+    return cache.bundle.read_bytes()
 
 
 def bundle_name(data: bytes) -> str:
