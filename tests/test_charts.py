@@ -315,3 +315,13 @@ def test_interactive_chart_with_js_and_static_svg_without(built_report, tmp_path
             off.screenshot(path=str(SHOTS / "chart-js-off.png"), full_page=False)
         finally:
             browser.close()
+
+
+def test_chart_outputs_are_byte_identical_without_the_cache(mini, tmp_path):
+    import shutil
+
+    assert cli("build", mini, "-o", tmp_path / "a").exit_code == 0
+    shutil.rmtree(mini / ".factpress-cache")
+    assert cli("build", mini, "-o", tmp_path / "b").exit_code == 0
+    a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
+    assert "charts/c1.png" in a and a == b
