@@ -80,6 +80,19 @@ def test_figure_is_accessible_and_cites_its_sources(built_report):
     assert "first half of 2020" in desc
 
 
+def test_marks_and_text_meet_wcag_contrast_on_the_chart_card(built_report):
+    from factpress.charttheme import CARD, contrast
+
+    for svg_file in sorted((built_report / "site" / "charts").glob("*.svg")):
+        svg = svg_file.read_text()
+        for colour in set(re.findall(r'(?:fill|stroke)="(#[0-9a-fA-F]{6})"', svg)) - {CARD}:
+            if colour.lower() in ("#d9d9d9",):  # grid lines are not information
+                continue
+            assert contrast(colour, CARD) >= 3, (svg_file.name, colour)
+        for text_fill in set(re.findall(r'<text[^>]*fill="(#[0-9a-fA-F]{6})"', svg)):
+            assert contrast(text_fill, CARD) >= 4.5, (svg_file.name, text_fill)
+
+
 def test_author_description_and_alt_override(mini):
     page = mini / "content" / "one.md"
     page.write_text(page.read_text().replace(":caption: hi", ":caption: hi\n:alt: Zhejiang trade bar\n:description: Written by hand.\n:width: 300"))
@@ -305,6 +318,15 @@ def test_interactive_chart_with_js_and_static_svg_without(built_report, tmp_path
             embed.goto(url + "charts/trade-growth.html")
             embed.locator(".chart-live svg").wait_for()
             assert all(h.startswith(url) for h in hosts), [h for h in hosts if not h.startswith(url)]
+
+            dark = browser.new_context(color_scheme="dark", viewport={"width": 1100, "height": 900}).new_page()
+            dark.goto(url + "opening-up.html")
+            dark.locator("#chart-trade-growth .chart-live svg").wait_for()
+            card = dark.locator("#chart-trade-growth .chart-live").evaluate("e => getComputedStyle(e).backgroundColor")
+            assert card == "rgb(255, 255, 255)"  # the chart keeps its light card in the dark theme
+            assert dark.evaluate("getComputedStyle(document.body).backgroundColor") != card
+            dark.locator("#chart-trade-growth").scroll_into_view_if_needed()
+            dark.screenshot(path=str(SHOTS / "chart-dark.png"), full_page=False)
 
             off = browser.new_context(java_script_enabled=False, viewport={"width": 1100, "height": 900}).new_page()
             off.goto(url + "opening-up.html")
