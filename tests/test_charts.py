@@ -233,6 +233,8 @@ def test_cached_rebuild_renders_no_chart_and_a_fact_edit_renders_it_again(mini):
     third = cli("build", mini, "-v")
     assert "charts: 1 rendered, 0 cached" in third.output
     assert "v: 1.52e+12" in (mini / "site" / "one.html").read_text()
+    out = sorted(p.suffix for p in (mini / ".factpress-cache" / "charts" / "out").iterdir())
+    assert out == [".json", ".png", ".svg"]  # the old chart's files were let go
 
 
 def test_a_no_change_build_does_not_import_altair(mini):

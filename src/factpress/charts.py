@@ -132,6 +132,13 @@ class ChartCache:
         for ext, data in (("json", spec.encode()), ("svg", svg.encode()), ("png", png)):
             _write(self.out(key, ext), data)
 
+    def prune(self, file_keys: set[str], out_keys: set[str]) -> None:
+        """Forget what no chart of this build uses, so the cache does not grow with every edit."""
+        for folder, keep in (("files", file_keys), ("out", out_keys)):
+            for path in (self.dir / folder).glob("*.*") if (self.dir / folder).is_dir() else []:
+                if path.name.split(".")[0] not in keep:
+                    path.unlink(missing_ok=True)
+
     def put_file(self, file: SourceFile, records: list[dict]) -> None:
         _write(self.dir / "files" / f"{self.file_key(file)}.json", json.dumps({"charts": records}, sort_keys=True).encode())
 
@@ -232,6 +239,8 @@ def build_charts(sources: Sources, book: FactBook, root: Path, timeout: float, d
         with ThreadPoolExecutor(min(len(stale), os.cpu_count() or 1)) as pool:
             runs = list(pool.map(lambda f: run_file(f, book, cache.data_dir, timeout), stale))
         _collect(stale, runs, per_file, cache, book, diags)
+    if not diags.errors:
+        cache.prune({cache.file_key(f) for f in files}, {r["out"] for recs in per_file.values() for r in recs if "out" in r})
     return _outputs(files, per_file, cache, diags)
 
 
