@@ -68,15 +68,16 @@ def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Char
             loc = page.loc(use.line, use.col)
             if use.kind == "fact":
                 if use.name not in book.facts:
-                    diags.error(loc, f"unknown fact '{use.name}'", book.suggest(use.name))
+                    if not book.reported(use.name):
+                        diags.error(loc, f"unknown fact '{use.name}'", book.suggest(use.name))
                 elif use.field not in FACT_FIELDS:
                     diags.error(loc, f"fact '{use.name}': unknown field '.{use.field}'", did_you_mean(use.field, FACT_FIELDS))
-                elif use.field == "change" and book.facts[use.name].change is None:
-                    diags.error(loc, f"fact '{use.name}' has no change to show")
                 else:
                     cited = site.cited_by.setdefault(use.name, [])
                     if page not in cited:
                         cited.append(page)
+                    if use.field == "change" and book.facts[use.name].change is None:
+                        diags.error(loc, f"fact '{use.name}' has no change to show")
             elif use.kind == "table":
                 _check_options(page, use, TABLE_OPTIONS, diags)
                 opts = dict(use.options)
@@ -88,10 +89,10 @@ def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Char
                         cited.append(page)
             elif use.kind == "chart":
                 _check_options(page, use, CHART_OPTIONS, diags)
-                if use.name not in charts.known:
+                if use.name not in charts.known and not charts.incomplete:
                     diags.error(loc, f"unknown chart '{use.name}'", did_you_mean(use.name, charts.known))
     for fid in settings.key_figures:
-        if fid not in book.facts:
+        if fid not in book.facts and not book.reported(fid):
             diags.error(settings.at("key_figures"), f"settings: key figure '{fid}' is not a fact", book.suggest(fid))
     _unused(site, diags)
     return site

@@ -25,6 +25,10 @@ class SourceFile:
 class Sources:
     root: Path
     files: list[SourceFile] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # files found but not read (their errors are reported)
+
+    def failed_under(self, folder: str) -> bool:
+        return any(rel.startswith(folder) for rel in self.failed)
 
     def of_kind(self, kind: str) -> list[SourceFile]:
         return [f for f in self.files if f.kind == kind]
@@ -117,6 +121,7 @@ def discover(root: Path, diags: Diagnostics) -> Sources:
             binary = kind == "static"
             content = read_file(path, rel, root, diags, binary=binary)
             if content is None:
+                sources.failed.append(rel)
                 continue
             raw = content if binary else content.encode("utf-8")
             text = "" if binary else content

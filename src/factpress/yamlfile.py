@@ -9,6 +9,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from factpress.errors import Diagnostics, SourceLocation
 
 
+class _Invalid:
+    """A value that could not be read; its error is already reported, so readers say nothing more."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID = _Invalid()
+
+
 class YMap(dict):
     """A mapping that knows where it and each of its values came from."""
 
@@ -54,10 +64,10 @@ def _scalar(path: str, node: ScalarNode, diags: Diagnostics):
             value = Decimal(text.replace("_", ""))
         except InvalidOperation:
             diags.error(_loc(path, node), f"'{text}' is not a finite number")
-            return None
+            return INVALID
         if not value.is_finite():
             diags.error(_loc(path, node), f"'{text}' is not a finite number")
-            return None
+            return INVALID
         return value
     # timestamps and everything else stay as the text the author wrote
     return text
