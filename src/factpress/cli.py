@@ -57,13 +57,19 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: PROJECT/site].")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write report.pdf into the site and link to it (as 'pdf: true' in report.yaml does).")
-def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool) -> None:
+@click.option("--force", is_flag=True, help="Build into an output folder that looks unsafe (the project, content/, other files); "
+                                            "files factpress did not write are kept.")
+def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, force: bool) -> None:
     """Build the site into PROJECT/site (or --output)."""
     from factpress.build import run_build
-    from factpress.output import FolderOutput
+    from factpress.output import FolderOutput, output_refusal
 
     dest = output or project / "site"
-    result = run_build(project, FolderOutput(dest), pdf=with_pdf)
+    refusal = output_refusal(dest, project)
+    if refusal and not force:
+        raise FactpressError(f"{dest}: error: refusing to build into this output folder: it {refusal}; "
+                             "choose another with -o, or use --force (files factpress did not write are kept)")
+    result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf)
     echo_warnings(result.diagnostics, quiet)
     if not quiet:
         r = result.report

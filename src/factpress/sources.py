@@ -76,7 +76,7 @@ def _walk(root: Path, top: str):
 
 def read_file(path: Path, rel: str, root: Path, diags: Diagnostics, binary: bool = False):
     """Read one input file, or say exactly why not (outside the project, vanished, too big, not UTF-8)."""
-    loc = SourceLocation(rel)
+    loc = SourceLocation(rel, 1)
     try:
         if path.is_symlink():
             target = path.resolve()
