@@ -80,13 +80,18 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, force
 @main.command()
 @project_arg
 @click.option("--strict", is_flag=True, help="Treat warnings (unused facts and sources, numbers typed in prose) as errors.")
-def check(project: Path, strict: bool) -> None:
+@click.option("--explain", is_flag=True, help="List, for each page, every number it shows with its fact and source.")
+def check(project: Path, strict: bool, explain: bool) -> None:
     """Validate the project; write nothing."""
     from factpress.build import run_build
 
     result = run_build(project, None, strict=strict)
     echo_warnings(result.diagnostics)
     site = result.site
+    if explain:
+        from factpress.numbers import explain as explain_numbers
+
+        click.echo("\n".join(explain_numbers(site)))
     click.echo(f"ok: {len(site.book.facts)} facts, {len(site.book.sources)} sources, {len(site.pages)} pages, "
                f"{len(site.charts.outputs)} charts; {len(result.diagnostics.warnings)} warnings")
 
