@@ -114,10 +114,13 @@ def _convert(path: str, node: Node, diags: Diagnostics, depth: int = 0):
     return None
 
 
-def _problem_location(path: str, exc: yaml.YAMLError) -> SourceLocation:
+def _problem_location(path: str, exc: yaml.YAMLError, text: str = "") -> SourceLocation:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None and isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        before = text[: exc.position]
+        return SourceLocation(path, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
     if mark is None:
-        return SourceLocation(path)
+        return SourceLocation(path, 1)
     return SourceLocation(path, mark.line + 1, mark.column + 1)
 
 
@@ -147,7 +150,7 @@ def parse_yaml(text: str, path: str, diags: Diagnostics):
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         message, hint = _problem_text(text, exc)
-        diags.error(_problem_location(path, exc), message, hint)
+        diags.error(_problem_location(path, exc, text), message, hint)
         return None
     if node is None:
         return None
