@@ -34,7 +34,8 @@ def load_site(root: Path, diags: Diagnostics) -> Site:
     book = load_facts(sources, diags)
     charts = build_charts(load_chart_defs(sources, diags), book, diags)
     pages = [p for p in (parse_page(f, settings.raw_html, diags) for f in sources.of_kind("page")) if p]
-    return assemble(settings, book, pages, charts, diags)
+    unreadable = frozenset(rel for rel in sources.failed if rel.endswith(".md"))
+    return assemble(settings, book, pages, charts, diags, unreadable)
 
 
 PDF_NAME = "report.pdf"

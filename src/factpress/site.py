@@ -29,12 +29,13 @@ class Site:
         return (self.pages[i - 1] if i > 0 else None, self.pages[i + 1] if i + 1 < len(self.pages) else None)
 
 
-def order_pages(pages: list[Page], settings: Settings, diags: Diagnostics) -> tuple[list[Page], Page | None]:
+def order_pages(pages: list[Page], settings: Settings, diags: Diagnostics,
+                unreadable: frozenset[str] = frozenset()) -> tuple[list[Page], Page | None]:
     home = next((p for p in pages if p.slug == "index"), None)
     rest = [p for p in pages if p.slug != "index"]
     by_slug = {p.slug: p for p in rest}
     for i, slug in enumerate(settings.pages):
-        if slug not in by_slug:
+        if slug not in by_slug and f"content/{slug}.md" not in unreadable:
             diags.error(settings.at("pages"), f"settings: 'pages' lists '{slug}', but there is no content/{slug}.md",
                         did_you_mean(slug, by_slug))
     listed = {slug: i for i, slug in enumerate(settings.pages)}
@@ -59,9 +60,11 @@ def _check_options(page: Page, use, allowed: set[str], diags: Diagnostics) -> No
                         did_you_mean(key, allowed))
 
 
-def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Charts, diags: Diagnostics) -> Site:
+def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Charts, diags: Diagnostics,
+             unreadable: frozenset[str] = frozenset()) -> Site:
+    """unreadable: pages that could not be read (already reported); what they would have cited is unknown."""
     _seen(pages, diags)
-    ordered, home = order_pages(pages, settings, diags)
+    ordered, home = order_pages(pages, settings, diags, unreadable)
     site = Site(settings, book, ordered, home, charts)
     for page in ([home] if home else []) + ordered:
         for use in page.uses:
@@ -94,7 +97,8 @@ def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Char
     for fid in settings.key_figures:
         if fid not in book.facts and not book.reported(fid):
             diags.error(settings.at("key_figures"), f"settings: key figure '{fid}' is not a fact", book.suggest(fid))
-    _unused(site, diags)
+    if not unreadable:
+        _unused(site, diags)
     return site
 
 
