@@ -52,7 +52,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
     rendered = None if failed else render_site(site, root, diags)
     if rendered is not None and site.settings.pdf and not diags.errors:
         rendered_pdf(site, root, diags, rendered, checking=output is None)
-    fail_if_errors(diags, strict)
+    fail_if_errors(diags, strict, what="check" if output is None else "build")
     report = output.commit(rendered.files) if output is not None else None
     return BuildResult(site, rendered, diags, report)
 
