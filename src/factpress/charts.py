@@ -28,7 +28,6 @@ class Charts:
     defs: dict[str, ChartDef] = field(default_factory=dict)
     locs: dict[str, SourceLocation] = field(default_factory=dict)
     outputs: dict[str, ChartOutput] = field(default_factory=dict)
-    incomplete: bool = False  # a chart file could not be read or run: any chart id may have been in it
 
     @property
     def known(self) -> set[str]:
@@ -40,7 +39,7 @@ class Charts:
 
 
 def load_chart_defs(sources: Sources, diags: Diagnostics) -> Charts:
-    charts = Charts(incomplete=sources.failed_under("charts/"))
+    charts = Charts()
     for file in sources.of_kind("chart"):
         name = f"factpress_chart_{file.path.stem}"
         spec = importlib.util.spec_from_file_location(name, file.path)
@@ -50,12 +49,10 @@ def load_chart_defs(sources: Sources, diags: Diagnostics) -> Charts:
             exec(compile(file.text, str(file.path), "exec"), module.__dict__)
         except SyntaxError as exc:
             diags.error(SourceLocation(file.rel, exc.lineno or 0, exc.offset or 0), f"chart file does not parse: {exc.msg}")
-            charts.incomplete = True
             continue
         except Exception as exc:  # the author's code: report, never crash
             line = defining_line(exc, str(file.path))
             diags.error(SourceLocation(file.rel, line), f"chart file raised {type(exc).__name__}: {exc}")
-            charts.incomplete = True
             continue
         sys.modules.pop(name, None)
         for d in take_registered():
@@ -73,8 +70,6 @@ def _run(d: ChartDef, loc: SourceLocation, book: FactBook, diags: Diagnostics):
     try:
         result = d.func(view)
     except UnknownFact as exc:
-        if book.reported(exc.fact_id):
-            return None, view
         line = defining_line(exc, d.file) or loc.line
         diags.error(SourceLocation(loc.path, line), f"chart '{d.id}': unknown fact '{exc.fact_id}'", exc.hint)
         return None, view

@@ -61,8 +61,9 @@ def _check_options(page: Page, use, allowed: set[str], diags: Diagnostics) -> No
 
 
 def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Charts, diags: Diagnostics,
-             unreadable: frozenset[str] = frozenset()) -> Site:
-    """unreadable: pages that could not be read (already reported); what they would have cited is unknown."""
+             unreadable: frozenset[str] = frozenset(), charts_incomplete: bool = False) -> Site:
+    """unreadable: pages that could not be read, charts_incomplete: a chart file failed (both already reported);
+    what they would have defined or cited is unknown."""
     _seen(pages, diags)
     ordered, home = order_pages(pages, settings, diags, unreadable)
     site = Site(settings, book, ordered, home, charts)
@@ -92,7 +93,7 @@ def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Char
                         cited.append(page)
             elif use.kind == "chart":
                 _check_options(page, use, CHART_OPTIONS, diags)
-                if use.name not in charts.known and not charts.incomplete:
+                if use.name not in charts.known and not charts_incomplete:
                     diags.error(loc, f"unknown chart '{use.name}'", did_you_mean(use.name, charts.known))
     for fid in settings.key_figures:
         if fid not in book.facts and not book.reported(fid):
