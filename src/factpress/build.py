@@ -1,6 +1,7 @@
 """Orchestrate: one call per stage, from the author's files to a written site."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,9 +33,26 @@ def load_site(root: Path, diags: Diagnostics) -> Site:
     sources = discover(root, diags)
     settings = load_settings(sources, diags)
     book = load_facts(sources, diags)
+    mark = len(diags.items)
     charts = build_charts(sources, book, root, settings.chart_timeout, diags)
+    charts_incomplete = _chart_consequences(diags, mark, book, sources)
     pages = [p for p in (parse_page(f, settings.raw_html, diags) for f in sources.of_kind("page")) if p]
-    return assemble(settings, book, pages, charts, diags)
+    unreadable = frozenset(rel for rel in sources.failed if rel.endswith(".md"))
+    return assemble(settings, book, pages, charts, diags, unreadable, charts_incomplete)
+
+
+def _chart_consequences(diags: Diagnostics, mark: int, book, sources) -> bool:
+    """Drop chart errors that follow from a fact error already reported; True when a chart file failed whole
+    (any chart id may have been in it, so pages citing unknown charts are not reported)."""
+    kept = []
+    for d in diags.items[mark:]:
+        m = re.search(r"unknown fact '([^']+)'", d.message)
+        if d.severity == "error" and m and book.reported(m.group(1)):
+            continue
+        kept.append(d)
+    diags.items[mark:] = kept
+    return sources.failed_under("charts/") or any(d.severity == "error" and d.message.startswith("chart file")
+                                                  for d in kept)
 
 
 PDF_NAME = "report.pdf"
@@ -51,7 +69,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
     rendered = None if failed else render_site(site, root, diags)
     if rendered is not None and site.settings.pdf and not diags.errors:
         rendered_pdf(site, root, diags, rendered, checking=output is None)
-    fail_if_errors(diags, strict)
+    fail_if_errors(diags, strict, what="check" if output is None else "build")
     report = output.commit(rendered.files) if output is not None else None
     return BuildResult(site, rendered, diags, report)
 

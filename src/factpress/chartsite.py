@@ -41,9 +41,9 @@ def chart_sources(site, chart: ChartOutput) -> list:
 
 
 def page_spec(chart: ChartOutput) -> Markup:
-    """The spec for the page's script element: no schema URL (the mode is given), no '</' that could end the script."""
+    """The spec for the page's script element: no schema URL (the mode is given), markup characters escaped so nothing in it can end the script or read as markup."""
     spec = {k: v for k, v in chart.spec_dict.items() if k != "$schema"}
-    text = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
+    text = json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 
 

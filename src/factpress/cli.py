@@ -58,13 +58,19 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write report.pdf into the site and link to it (as 'pdf: true' in report.yaml does).")
 @click.option("-v", "--verbose", is_flag=True, help="Also say which charts were rendered and which came from the cache.")
-def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbose: bool) -> None:
+@click.option("--force", is_flag=True, help="Build into an output folder that looks unsafe (the project, content/, other files); "
+                                            "files factpress did not write are kept.")
+def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbose: bool, force: bool) -> None:
     """Build the site into PROJECT/site (or --output)."""
     from factpress.build import run_build
-    from factpress.output import FolderOutput
+    from factpress.output import FolderOutput, output_refusal
 
     dest = output or project / "site"
-    result = run_build(project, FolderOutput(dest), pdf=with_pdf)
+    refusal = output_refusal(dest, project)
+    if refusal and not force:
+        raise FactpressError(f"{dest}: error: refusing to build into this output folder: it {refusal}; "
+                             "choose another with -o, or use --force (files factpress did not write are kept)")
+    result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf)
     echo_warnings(result.diagnostics, quiet)
     if not quiet:
         r = result.report
@@ -80,13 +86,18 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
 @main.command()
 @project_arg
 @click.option("--strict", is_flag=True, help="Treat warnings (unused facts and sources, numbers typed in prose) as errors.")
-def check(project: Path, strict: bool) -> None:
+@click.option("--explain", is_flag=True, help="List, for each page, every number it shows with its fact and source.")
+def check(project: Path, strict: bool, explain: bool) -> None:
     """Validate the project; write nothing."""
     from factpress.build import run_build
 
     result = run_build(project, None, strict=strict)
     echo_warnings(result.diagnostics)
     site = result.site
+    if explain:
+        from factpress.numbers import explain as explain_numbers
+
+        click.echo("\n".join(explain_numbers(site)))
     click.echo(f"ok: {len(site.book.facts)} facts, {len(site.book.sources)} sources, {len(site.pages)} pages, "
                f"{len(site.charts.outputs)} charts; {len(result.diagnostics.warnings)} warnings")
 

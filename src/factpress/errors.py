@@ -32,7 +32,7 @@ class Diagnostic:
         text = f"{self.location}: {self.severity}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text.replace("\n", " ")
+        return _one_line(text)
 
 
 @dataclass
@@ -67,6 +67,13 @@ class Diagnostics:
                 seen.add(key)
                 out.append(d)
         return out
+
+
+def _one_line(text: str) -> str:
+    """A message on one line: line breaks become spaces, other control characters show as escapes."""
+    text = text.replace("\r\n", " ").replace("\n", " ")
+    return "".join(c if c.isprintable() or c == " " else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                   for c in text)
 
 
 class FactpressError(click.ClickException):

@@ -71,6 +71,14 @@ class Fact:
 class FactBook:
     facts: dict[str, Fact] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    invalid: set[str] = field(default_factory=set)  # defined, but with errors already reported
+    incomplete: bool = False  # a facts file could not be read: any id may have been in it
+    sources_incomplete: bool = False
+
+    def reported(self, fact_id: str) -> bool:
+        """True when a reference to this missing fact is a consequence of an error already reported."""
+        loose = fact_id.lower().replace("_", "-")
+        return self.incomplete or any(loose == bad.lower().replace("_", "-") for bad in self.invalid)
 
     def citing(self, source_id: str) -> list[Fact]:
         return [f for f in self.facts.values() if f.source == source_id]
@@ -143,10 +151,11 @@ def _load_change(r: Reader) -> Change | None:
 
 
 def _load_fact(m: YMap, diags: Diagnostics) -> tuple[Fact, bool]:
+    errors_before = len(diags.errors)
     r = Reader(m, diags, "fact", FACT_FIELDS)
     fid = r.id()
     r.owner = f"fact '{fid}'" if fid else "fact"
-    errors_before = len(diags.errors)
+
     label = r.text("label", required=True)
     unit = r.choice("unit", tuple(UNITS), required=True)
     value = _load_value(r, unit or "")
@@ -180,9 +189,11 @@ def _each_mapping(entries: YList, what: str, diags: Diagnostics):
 
 
 def load_facts(sources: Sources, diags: Diagnostics) -> FactBook:
-    book = FactBook()
+    book = FactBook(incomplete=sources.failed_under("content/facts/"),
+                    sources_incomplete=sources.failed_under("content/sources"))
     for file in sources.of_kind("sources"):
         data = parse_yaml(file.text, file.rel, diags)
+        book.sources_incomplete |= data is None
         entries = _entries(data, file.rel, "sources", diags, not file.text.strip() or data is None and _only_comments(file.text))
         for m in _each_mapping(entries or [], "source", diags):
             src = _load_source(m, diags)
@@ -195,7 +206,9 @@ def load_facts(sources: Sources, diags: Diagnostics) -> FactBook:
     seen: dict[str, SourceLocation] = {}
     checked: list[Fact] = []
     for file in sources.of_kind("facts"):
+        before = len(diags.errors)
         data = parse_yaml(file.text, file.rel, diags)
+        book.incomplete |= len(diags.errors) > before and not isinstance(data, YMap)
         entries = _entries(data, file.rel, "facts", diags, data is None and _only_comments(file.text))
         for m in _each_mapping(entries or [], "fact", diags):
             fact, ok = _load_fact(m, diags)
@@ -208,8 +221,10 @@ def load_facts(sources: Sources, diags: Diagnostics) -> FactBook:
             checked.append(fact)
             if ok:
                 book.facts[fact.id] = fact
+            else:
+                book.invalid.add(fact.id)
     for fact in checked:
-        if fact.source and fact.source not in book.sources:
+        if fact.source and fact.source not in book.sources and not book.sources_incomplete:
             hint = did_you_mean(fact.source, book.sources) or "sources are listed in content/sources.yaml"
             diags.error(fact.loc, f"fact '{fact.id}': unknown source '{fact.source}'", hint)
     return book

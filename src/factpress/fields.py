@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from factpress.errors import Diagnostics, SourceLocation
-from factpress.yamlfile import YList, YMap
+from factpress.yamlfile import INVALID, YList, YMap
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
@@ -42,6 +42,8 @@ class Reader:
                 self.diags.error(self.m.loc, f"{self.owner}: missing required field '{key}'")
             return default
         value = self.m[key]
+        if value is INVALID:
+            return default
         if kind is Decimal and isinstance(value, int) and not isinstance(value, bool):
             return Decimal(value)
         if kind is str and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
@@ -57,7 +59,7 @@ class Reader:
 
     def text(self, key: str, required: bool = False, default: str = "") -> str:
         value = self.get(key, str, required, default)
-        if isinstance(value, str) and required and not value.strip():
+        if required and isinstance(self.m.get(key), str) and not self.m[key].strip():
             self.error(key, f"'{key}' is empty")
         return value
 

@@ -14,6 +14,7 @@ from mdit_py_plugins.myst_role import myst_role_plugin
 from factpress.errors import Diagnostics, SourceLocation
 from factpress.fields import Reader
 from factpress.mdplugins import PageEnv, Use, directive_plugin, fact_role_plugin
+from factpress.numbers import TypedNumber, prose_runs, typed_numbers
 from factpress.sources import SourceFile
 from factpress.yamlfile import YMap, parse_yaml
 
@@ -42,6 +43,7 @@ class Page:
     uses: tuple[Use, ...]
     text_runs: tuple[tuple[int, str], ...]  # (line, text) of prose, for the number check
     problems: tuple[tuple[int, int, str, str], ...]  # (line, col, severity, message)
+    numbers: tuple[TypedNumber, ...] = ()  # figures typed in prose instead of cited from a fact
 
     @property
     def href(self) -> str:
@@ -114,5 +116,8 @@ def parse_page(file: SourceFile, raw_html: bool, diags: Diagnostics) -> Page | N
     body = md.renderer.render(tokens, md.options, env)
     page_env: PageEnv = env["page"]
     problems.extend((line, col, "error", msg) for line, col, msg in page_env.problems)
+    numbers = tuple(typed_numbers(prose_runs(tokens), file.text))
+    problems.extend((n.line, n.col, "warning", f"number '{n.text}' typed in prose; cite it from a fact with {{fact}}`id`")
+                    for n in numbers)
     return Page(slug, file.rel, title, summary, order, body, _headings(tokens), tuple(page_env.uses),
-                _text_runs(tokens), tuple(problems))
+                _text_runs(tokens), tuple(problems), numbers)

@@ -45,17 +45,70 @@ def read_manifest(dest: Path) -> dict[str, str]:
         return {}
 
 
+def _files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def output_refusal(dest: Path, project: Path) -> str:
+    """Why building into dest could harm the author's files ('' when it is safe)."""
+    out, root = dest.resolve(), project.resolve()
+    if out == root:
+        return "is the project folder itself"
+    if root.is_relative_to(out):
+        return "holds the project (it is above it)"
+    if out.is_relative_to(root / "content"):
+        return "is inside content/"
+    if not dest.exists():
+        return ""
+    if not dest.is_dir():
+        return "is a file, not a folder"
+    if (dest / "content").exists():
+        return "holds a content/ folder"
+    known = set(read_manifest(dest)) | {MANIFEST}
+    foreign = [name for name in _files_under(dest) if name not in known]
+    if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        return f"holds files factpress did not write ({foreign[0]}{more})"
+    return ""
+
+
 class FolderOutput:
     """Builds the new site in a sibling temporary folder, then swaps it in whole.
 
     A file whose bytes did not change is hard-linked from the old site, so it keeps its
     inode and modification time: servers, rsync and browsers see it as untouched.
+
+    With keep_foreign (the --force of a folder that holds other files), files are replaced one
+    by one in place instead: only files listed in the previous manifest are ever removed.
     """
 
-    def __init__(self, dest: Path):
+    def __init__(self, dest: Path, keep_foreign: bool = False):
         self.dest = dest
+        self.keep_foreign = keep_foreign
 
     def commit(self, files: dict[str, bytes]) -> WriteReport:
+        if self.keep_foreign and self.dest.is_dir():
+            return self._commit_in_place(files)
+        return self._commit_swap(files)
+
+    def _commit_in_place(self, files: dict[str, bytes]) -> WriteReport:
+        dest = self.dest
+        old = read_manifest(dest)
+        report = WriteReport()
+        digests = {}
+        for name in sorted(files):
+            digests[name] = _digest(files[name])
+            (report.written if write_file_atomic(dest / name, files[name]) else report.unchanged).append(name)
+        for name in sorted(set(old) - set(files)):
+            stale = dest / name
+            if stale.is_file() and _digest(stale.read_bytes()) == old[name]:  # still what factpress wrote
+                stale.unlink()
+                report.removed.append(name)
+        write_file_atomic(dest / MANIFEST, (json.dumps({"generator": "factpress", "files": digests}, indent=0,
+                                                       sort_keys=True) + "\n").encode())
+        return report
+
+    def _commit_swap(self, files: dict[str, bytes]) -> WriteReport:
         dest = self.dest
         dest.parent.mkdir(parents=True, exist_ok=True)
         old = read_manifest(dest) if dest.is_dir() else {}

@@ -38,12 +38,13 @@ class Site:
         return (self.pages[i - 1] if i > 0 else None, self.pages[i + 1] if i + 1 < len(self.pages) else None)
 
 
-def order_pages(pages: list[Page], settings: Settings, diags: Diagnostics) -> tuple[list[Page], Page | None]:
+def order_pages(pages: list[Page], settings: Settings, diags: Diagnostics,
+                unreadable: frozenset[str] = frozenset()) -> tuple[list[Page], Page | None]:
     home = next((p for p in pages if p.slug == "index"), None)
     rest = [p for p in pages if p.slug != "index"]
     by_slug = {p.slug: p for p in rest}
     for i, slug in enumerate(settings.pages):
-        if slug not in by_slug:
+        if slug not in by_slug and f"content/{slug}.md" not in unreadable:
             diags.error(settings.at("pages"), f"settings: 'pages' lists '{slug}', but there is no content/{slug}.md",
                         did_you_mean(slug, by_slug))
     listed = {slug: i for i, slug in enumerate(settings.pages)}
@@ -68,24 +69,28 @@ def _check_options(page: Page, use, allowed: set[str], diags: Diagnostics) -> No
                         did_you_mean(key, allowed))
 
 
-def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Charts, diags: Diagnostics) -> Site:
+def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Charts, diags: Diagnostics,
+             unreadable: frozenset[str] = frozenset(), charts_incomplete: bool = False) -> Site:
+    """unreadable: pages that could not be read, charts_incomplete: a chart file failed (both already reported);
+    what they would have defined or cited is unknown."""
     _seen(pages, diags)
-    ordered, home = order_pages(pages, settings, diags)
+    ordered, home = order_pages(pages, settings, diags, unreadable)
     site = Site(settings, book, ordered, home, charts)
     for page in ([home] if home else []) + ordered:
         for use in page.uses:
             loc = page.loc(use.line, use.col)
             if use.kind == "fact":
                 if use.name not in book.facts:
-                    diags.error(loc, f"unknown fact '{use.name}'", book.suggest(use.name))
+                    if not book.reported(use.name):
+                        diags.error(loc, f"unknown fact '{use.name}'", book.suggest(use.name))
                 elif use.field not in FACT_FIELDS:
                     diags.error(loc, f"fact '{use.name}': unknown field '.{use.field}'", did_you_mean(use.field, FACT_FIELDS))
-                elif use.field == "change" and book.facts[use.name].change is None:
-                    diags.error(loc, f"fact '{use.name}' has no change to show")
                 else:
                     cited = site.cited_by.setdefault(use.name, [])
                     if page not in cited:
                         cited.append(page)
+                    if use.field == "change" and book.facts[use.name].change is None:
+                        diags.error(loc, f"fact '{use.name}' has no change to show")
             elif use.kind == "table":
                 _check_options(page, use, TABLE_OPTIONS, diags)
                 opts = dict(use.options)
@@ -100,12 +105,13 @@ def assemble(settings: Settings, book: FactBook, pages: list[Page], charts: Char
                 for key, value in use.options:
                     if key in ("width", "height") and not value.isdigit():
                         diags.error(loc, f"chart '{use.name}': :{key}: must be a number of pixels, not '{value}'")
-                if use.name not in charts.known:
+                if use.name not in charts.known and not charts_incomplete:
                     diags.error(loc, f"unknown chart '{use.name}'", did_you_mean(use.name, charts.known))
     for fid in settings.key_figures:
-        if fid not in book.facts:
+        if fid not in book.facts and not book.reported(fid):
             diags.error(settings.at("key_figures"), f"settings: key figure '{fid}' is not a fact", book.suggest(fid))
-    _unused(site, diags)
+    if not unreadable:
+        _unused(site, diags)
     return site
 
 

@@ -25,6 +25,10 @@ class SourceFile:
 class Sources:
     root: Path
     files: list[SourceFile] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # files found but not read (their errors are reported)
+
+    def failed_under(self, folder: str) -> bool:
+        return any(rel.startswith(folder) for rel in self.failed)
 
     def of_kind(self, kind: str) -> list[SourceFile]:
         return [f for f in self.files if f.kind == kind]
@@ -60,19 +64,26 @@ def _classify(rel: str) -> str | None:
     return None
 
 
-def _walk(root: Path, top: str):
+def _walk(root: Path, top: str, outside: list[Path]):
     base = root / top
     if not base.is_dir():
         return
+    if base.is_symlink() and not base.resolve().is_relative_to(root.resolve()):
+        outside.append(base)
+        return
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
+        for d in dirnames:  # never followed; one leading out of the project is reported
+            link = Path(dirpath) / d
+            if link.is_symlink() and not link.resolve().is_relative_to(root.resolve()):
+                outside.append(link)
         for name in sorted(filenames):
             yield Path(dirpath) / name
 
 
 def read_file(path: Path, rel: str, root: Path, diags: Diagnostics, binary: bool = False):
     """Read one input file, or say exactly why not (outside the project, vanished, too big, not UTF-8)."""
-    loc = SourceLocation(rel)
+    loc = SourceLocation(rel, 1)
     try:
         if path.is_symlink():
             target = path.resolve()
@@ -108,8 +119,9 @@ def read_file(path: Path, rel: str, root: Path, diags: Diagnostics, binary: bool
 
 def discover(root: Path, diags: Diagnostics) -> Sources:
     sources = Sources(root=root)
+    outside: list[Path] = []
     for top in ("content", "charts", "templates", "static"):
-        for path in _walk(root, top):
+        for path in _walk(root, top, outside):
             rel = path.relative_to(root).as_posix()
             kind = _classify(rel)
             if kind is None:
@@ -117,11 +129,16 @@ def discover(root: Path, diags: Diagnostics) -> Sources:
             binary = kind == "static"
             content = read_file(path, rel, root, diags, binary=binary)
             if content is None:
+                sources.failed.append(rel)
                 continue
             raw = content if binary else content.encode("utf-8")
             text = "" if binary else content
             sha = hashlib.sha256(raw).hexdigest()
             sources.files.append(SourceFile(kind, path, rel, text, sha, raw if binary else b""))
+    for link in outside:
+        rel = link.relative_to(root).as_posix()
+        diags.error(SourceLocation(rel, 1), "symbolic link to a folder outside the project; refused")
+        sources.failed.append(rel + "/")
     if not (root / "content").is_dir():
         diags.error(SourceLocation(str(root)), "no content/ folder here; is this a factpress project? (factpress new DIR makes one)")
     return sources

@@ -9,6 +9,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from factpress.errors import Diagnostics, SourceLocation
 
 
+class _Invalid:
+    """A value that could not be read; its error is already reported, so readers say nothing more."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID = _Invalid()
+
+
 class YMap(dict):
     """A mapping that knows where it and each of its values came from."""
 
@@ -54,10 +64,10 @@ def _scalar(path: str, node: ScalarNode, diags: Diagnostics):
             value = Decimal(text.replace("_", ""))
         except InvalidOperation:
             diags.error(_loc(path, node), f"'{text}' is not a finite number")
-            return None
+            return INVALID
         if not value.is_finite():
             diags.error(_loc(path, node), f"'{text}' is not a finite number")
-            return None
+            return INVALID
         return value
     # timestamps and everything else stay as the text the author wrote
     return text
@@ -104,10 +114,13 @@ def _convert(path: str, node: Node, diags: Diagnostics, depth: int = 0):
     return None
 
 
-def _problem_location(path: str, exc: yaml.YAMLError) -> SourceLocation:
+def _problem_location(path: str, exc: yaml.YAMLError, text: str = "") -> SourceLocation:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None and isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        before = text[: exc.position]
+        return SourceLocation(path, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
     if mark is None:
-        return SourceLocation(path)
+        return SourceLocation(path, 1)
     return SourceLocation(path, mark.line + 1, mark.column + 1)
 
 
@@ -137,7 +150,7 @@ def parse_yaml(text: str, path: str, diags: Diagnostics):
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         message, hint = _problem_text(text, exc)
-        diags.error(_problem_location(path, exc), message, hint)
+        diags.error(_problem_location(path, exc, text), message, hint)
         return None
     if node is None:
         return None

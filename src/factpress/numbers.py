@@ -1,0 +1,114 @@
+"""Traceable numbers: find figures typed into prose instead of cited from a fact, and explain every number a page shows.
+
+A number in prose is accepted without a fact when it is plainly not a figure:
+- a year (1800-2199, also as a decade: 1990s) or a date (2020-09-05, 5 September 2020, September 5);
+- an ordinal (1st, 14th);
+- part of a name (COVID-19, G20, 5G, PM2.5, A4): digits joined to letters or to a word by a hyphen,
+  or a call written in text such as alert(1);
+- list numbering, footnote labels, code, headings' anchors, front matter and directive options, which
+  are markup, not prose.
+Everything else (12, 3.5%, 1,200, 40 million) should be a {fact} reference.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+          "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+NUMBER_RE = re.compile(r"(?<![\w.,])[-+−]?\d+(?:[.,]\d+)*(?![\w])(?:\s?%)?")
+ISO_DATE_RE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
+DAY_MONTH_RE = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})\b|\b(?:{MONTHS})\.?\s+\d{{1,2}}\b(?!\d)")
+ORDINAL_RE = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
+NAME_RE = re.compile(r"[A-Za-z][-‑]?\d[\d.]*|\b\d+[A-Z][A-Za-z]*\b|\w\(\d+\)")
+YEAR_RE = re.compile(r"^(?:1[89]\d\d|2[01]\d\d)$")
+DECADE_RE = re.compile(r"\b(?:1[89]|2[01])\d0s\b")
+
+
+@dataclass(frozen=True)
+class TypedNumber:
+    line: int
+    col: int  # 1-based, in the source line; 0 when the text could not be found there
+    text: str
+
+
+def _masked(text: str) -> str:
+    """The text with every accepted non-figure blanked out, same length."""
+    for pattern in (ISO_DATE_RE, DAY_MONTH_RE, ORDINAL_RE, NAME_RE, DECADE_RE):
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def typed_numbers(runs, source: str) -> list[TypedNumber]:
+    """Figures in prose runs [(line, text)] that are not years, dates, ordinals or parts of names."""
+    lines = source.split("\n")
+    found = []
+    for line, text in runs:
+        masked = _masked(text)
+        for m in NUMBER_RE.finditer(masked):
+            number = m.group(0).strip()
+            if YEAR_RE.match(number):
+                continue
+            src_line = lines[line - 1] if 0 < line <= len(lines) else ""
+            at = re.search(rf"(?<![\w.,]){re.escape(number)}(?!\w)", src_line)
+            col = at.start() + 1 if at else 0
+            found.append(TypedNumber(line, col, number))
+    return found
+
+
+def prose_runs(tokens) -> list[tuple[int, str]]:
+    """(line, text) for each physical line of prose: text only, never code, roles or markup."""
+    runs = []
+    for token in tokens:
+        if token.type != "inline" or not token.map:
+            continue
+        line = token.map[0] + 1
+        current = []
+        for child in token.children or []:
+            if child.type == "text":
+                current.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                runs.append((line, "".join(current)))
+                current, line = [], line + 1
+            else:
+                current.append(" ")
+        runs.append((line, "".join(current)))
+    return [(line, text) for line, text in runs if text.strip()]
+
+
+def explain(site) -> list[str]:
+    """For each page: every number it shows, with its fact and source, and the numbers typed without one."""
+    book = site.book
+    out = []
+
+    def source_text(fact) -> str:
+        src = book.sources.get(fact.source)
+        if src is None:
+            return f"source '{fact.source}'"
+        return f"{src.title} ({src.publisher}, {src.date})"
+
+    def fact_line(line: int, col: int, fact, field: str, via: str = "") -> tuple[int, int, str]:
+        shown = fact.change.format() if field == "change" and fact.change else fact.value_text
+        via = f" ({via})" if via else ""
+        return line, col, f"  {f'{line}:{col}':<8} {shown:<26} fact {fact.id}{via} <- {source_text(fact)}"
+
+    for page in ([site.home] if site.home else []) + list(site.pages):
+        out.append(f"{page.rel} ({page.href})")
+        rows = []
+        for use in page.uses:
+            if use.kind == "fact" and use.name in book.facts and use.field in ("value", "change"):
+                rows.append(fact_line(use.line, use.col, book.facts[use.name], use.field))
+            elif use.kind == "table":
+                opts = dict(use.options)
+                for fact in book.select(opts.get("tag", ""), opts.get("region", "")):
+                    rows.append(fact_line(use.line, use.col, fact, "value", "in a facts table"))
+            elif use.kind == "chart" and use.name in site.charts.outputs:
+                for fid in site.charts.outputs[use.name].facts_read:
+                    if fid in book.facts:
+                        rows.append(fact_line(use.line, use.col, book.facts[fid], "value", f"in chart {use.name}"))
+        for n in getattr(page, "numbers", ()):
+            rows.append((n.line, n.col, f"  {f'{n.line}:{n.col}':<8} {n.text:<26} typed in prose, no fact"))
+        out.extend(row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1])))
+        if not rows:
+            out.append("  (no numbers)")
+    return out

@@ -1,0 +1,7 @@
+import altair as alt
+from factpress import chart
+
+@chart("c1", title="Trade")
+def c1(facts):
+    1 / 0
+    return alt.Chart(alt.Data(values=[{"r": "Zhejiang", "v": facts.value("zj-trade")}])).mark_bar().encode(x="r:N", y="v:Q")
