@@ -46,26 +46,47 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines + ([line] if line else [])
 
 
-def social_svg(site: Site) -> str:
-    """The home page's link-preview card: title, subtitle and date on the theme's colours."""
+def _png(image) -> bytes:
+    import io
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)  # Pillow writes no timestamp: same input, same bytes
+    return out.getvalue()
+
+
+def social_png(site: Site) -> bytes:
+    """The link-preview card (1200x630): title, subtitle and byline on the theme's colours.
+    Drawn with Pillow's built-in font, so it looks the same on every machine."""
+    from PIL import Image, ImageDraw, ImageFont
+
     w, h = SOCIAL_SIZE
     s = site.settings
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
-             f'<rect width="{w}" height="{h}" fill="#ffffff"/>', f'<rect width="{w}" height="24" fill="#0b5394"/>']
-    y = 170
+    image = Image.new("RGB", (w, h), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, w, 24), fill="#0b5394")
+    y = 110
+    title_font = ImageFont.load_default(size=64)
     for line in _wrap(s.title, 30)[:3]:
-        parts.append(f'<text x="80" y="{y}" font-family="DejaVu Sans, sans-serif" font-size="64" '
-                     f'font-weight="700" fill="#1a1a1a">{xml_escape(line)}</text>')
-        y += 80
-    y += 20
-    for line in _wrap(s.subtitle or s.description, 52)[:3]:
-        parts.append(f'<text x="80" y="{y}" font-family="DejaVu Sans, sans-serif" font-size="34" '
-                     f'fill="#4a4a4a">{xml_escape(line)}</text>')
+        draw.text((80, y), line, font=title_font, fill="#1a1a1a")
+        y += 82
+    y += 24
+    body_font = ImageFont.load_default(size=34)
+    for line in _wrap(s.subtitle or s.description, 56)[:3]:
+        draw.text((80, y), line, font=body_font, fill="#4a4a4a")
         y += 48
     foot = " · ".join(x for x in (", ".join(s.authors), s.date) if x)
-    parts.append(f'<text x="80" y="{h - 60}" font-family="DejaVu Sans, sans-serif" font-size="28" '
-                 f'fill="#0b5394">{xml_escape(foot)}</text></svg>')
-    return "".join(parts)
+    draw.text((80, h - 90), foot, font=ImageFont.load_default(size=28), fill="#0b5394")
+    return _png(image)
+
+
+def favicon_png(site: Site) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, 31, 31), radius=6, fill="#0b5394")
+    draw.text((16, 17), (site.settings.title or "R")[:1].upper(), font=ImageFont.load_default(size=22),
+              fill="#ffffff", anchor="mm")
+    return _png(image)
 
 
 def sitemap(site: Site) -> bytes:
@@ -101,12 +122,10 @@ def not_found(site: Site) -> bytes:
 
 
 def extra_files(site: Site) -> dict[str, bytes]:
-    import vl_convert
-
     files = {".nojekyll": b"", "404.html": not_found(site), "robots.txt": robots(site),
              FAVICON_SVG: favicon_svg(site).encode(),
-             FAVICON_PNG: vl_convert.svg_to_png(favicon_svg(site), scale=0.5),  # 32x32 for old browsers
-             SOCIAL_IMAGE: vl_convert.svg_to_png(social_svg(site))}
+             FAVICON_PNG: favicon_png(site),  # for browsers without SVG icons
+             SOCIAL_IMAGE: social_png(site)}
     if site.settings.base_url:
         files["sitemap.xml"] = sitemap(site)
     if site.settings.domain:
