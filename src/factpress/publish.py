@@ -163,3 +163,8 @@ def json_ld(site: Site, path: str, title: str, description: str) -> Markup:
         items.append(dataset)
     text = json.dumps(items if len(items) > 1 else report, ensure_ascii=False, sort_keys=True)
     return Markup(text.replace("<", "\\u003c"))
+
+
+def template_globals(site: Site) -> dict:
+    return {"absolute": lambda path: absolute(site, path),
+            "json_ld": lambda path, title, description: json_ld(site, path, title, description)}

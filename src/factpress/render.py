@@ -18,7 +18,7 @@ from factpress.errors import Diagnostics, SourceLocation
 from factpress.facts import Fact
 from factpress.markdown import Page
 from factpress.mdplugins import PLACEHOLDER_RE
-from factpress.publish import absolute, extra_files, json_ld
+from factpress.publish import extra_files, template_globals
 from factpress.site import Site
 
 THEME = Path(__file__).parent / "theme"
@@ -78,8 +78,7 @@ class Renderer:
         return self.env.get_template(name).render(
             site=self.site, settings=self.site.settings, book=self.site.book, asset=self.assets.get,
             fact=lambda fid, field="value": fact_html(self.site.book.facts[fid], field, self.site),
-            chart_sources=self.chart_sources, generator=f"factpress {__version__}", absolute=lambda p: absolute(self.site, p),
-            json_ld=lambda p, t, d: json_ld(self.site, p, t, d), **context)
+            chart_sources=self.chart_sources, generator=f"factpress {__version__}", **context)
 
     def chart_sources(self, chart) -> list:
         """The sources of the facts a chart read, in the order it read them."""
@@ -158,19 +157,20 @@ def static_assets(root: Path) -> tuple[dict[str, bytes], dict[str, str]]:
 
 def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None) -> Rendered:
     env = make_environment(root / "templates")
+    env.globals.update(template_globals(site))  # canonical URLs and schema.org data for the head
     files, hrefs = static_assets(root)
     for name, data in (extra_static or {}).items():
         files[name] = data
     r = Renderer(site, env, diags, hrefs)
     try:
         files["index.html"] = r.template("index.html", page=site.home, body=r.body(site.home) if site.home else "",
-                                         current="index", path="index.html").encode()
+                                         current="index").encode()
         for page in site.pages:
             prev, nxt = site.neighbours(page)
             files[page.href] = r.template("page.html", page=page, body=r.body(page), prev=prev, next=nxt,
-                                          current=page.slug, path=page.href).encode()
-        files["sources.html"] = r.template("sources.html", current="sources", path="sources.html").encode()
-        files["data.html"] = r.template("data.html", current="data", path="data.html").encode()
+                                          current=page.slug).encode()
+        files["sources.html"] = r.template("sources.html", current="sources").encode()
+        files["data.html"] = r.template("data.html", current="data").encode()
     except jinja2.TemplateError as exc:
         diags.error(template_location(exc, root), f"template error: {exc.message or type(exc).__name__}")
         return Rendered({})
