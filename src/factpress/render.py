@@ -19,6 +19,7 @@ from factpress.errors import Diagnostics, SourceLocation
 from factpress.facts import Fact
 from factpress.markdown import Page
 from factpress.mdplugins import PLACEHOLDER_RE
+from factpress.publish import extra_files, template_globals
 from factpress.site import Site
 
 THEME = Path(__file__).parent / "theme"
@@ -153,6 +154,7 @@ def static_assets(root: Path) -> tuple[dict[str, bytes], dict[str, str]]:
 
 def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None) -> Rendered:
     env = make_environment(root / "templates")
+    env.globals.update(template_globals(site))  # canonical URLs and schema.org data for the head
     files, hrefs = static_assets(root)
     for name, data in (extra_static or {}).items():
         files[name] = data
@@ -188,6 +190,7 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         return Rendered({})
     files["facts.json"] = facts_json(site)
     files["facts.csv"] = facts_csv(site)
+    files.update(extra_files(site))
     return Rendered(files)
 
 
