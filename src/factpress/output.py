@@ -112,6 +112,8 @@ class FolderOutput:
         dest = self.dest
         dest.parent.mkdir(parents=True, exist_ok=True)
         old = read_manifest(dest) if dest.is_dir() else {}
+        if old and _up_to_date(dest, files, old):
+            return WriteReport(unchanged=sorted(files))  # nothing to do: not even the manifest is rewritten
         tmp = dest.parent / f".{dest.name}.tmp-{os.getpid()}"
         trash = dest.parent / f".{dest.name}.old-{os.getpid()}"
         for stale in (tmp, trash):
@@ -151,6 +153,13 @@ class FolderOutput:
             raise
         shutil.rmtree(trash, ignore_errors=True)
         return report
+
+
+def _up_to_date(dest: Path, files: dict[str, bytes], old: dict[str, str]) -> bool:
+    """True when the folder already holds exactly these files (by manifest digest and size)."""
+    if set(old) != set(files):
+        return False
+    return all(old[name] == _digest(data) and _same_size(dest / name, len(data)) for name, data in files.items())
 
 
 def _same_size(path: Path, size: int) -> bool:

@@ -46,6 +46,9 @@ def _loc(path: str, node: Node) -> SourceLocation:
     return SourceLocation(path, mark.line + 1, mark.column + 1)
 
 
+# libyaml's parser composes the same nodes with the same marks, several times faster
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _TAG = "tag:yaml.org,2002:"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
@@ -147,7 +150,7 @@ def _char_at(text: str, mark) -> str:
 def parse_yaml(text: str, path: str, diags: Diagnostics):
     """Parse one YAML document; problems go to diags and None comes back."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         message, hint = _problem_text(text, exc)
         diags.error(_problem_location(path, exc, text), message, hint)

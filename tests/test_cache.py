@@ -1,0 +1,67 @@
+"""Rebuilds through the CLI: unchanged output is left alone, edits reach exactly the pages they affect."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import cli, tree
+
+
+def _stats(site: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _build(project: Path):
+    result = cli("build", project)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_no_change_rebuild_writes_no_file(mini):
+    _build(mini)
+    site = mini / "site"
+    before, files = _stats(site), tree(site)
+    result = _build(mini)
+    assert "0 written" in result.output
+    assert _stats(site) == before
+    assert tree(site) == files
+
+
+def test_prose_edit_changes_only_that_page(report):
+    _build(report)
+    site = report / "site"
+    before = tree(site)
+    page = sorted((report / "content").glob("*.md"))[-1]
+    page.write_text(page.read_text("utf-8") + "\nAn added closing sentence.\n", "utf-8")
+    _build(report)
+    after = tree(site)
+    changed = {name for name in after if before.get(name) != after[name]}
+    assert f"{page.stem}.html" in changed
+    assert all(name.endswith((".html", ".json", ".xml", ".txt")) for name in changed), changed
+    assert "An added closing sentence." in after[f"{page.stem}.html"].decode()
+    untouched = [n for n in after if n.endswith(".html") and n not in changed]
+    assert untouched, "a prose edit should not rewrite every page"
+
+
+def test_fact_edit_updates_every_page_citing_it(mini):
+    _build(mini)
+    facts = mini / "content" / "facts" / "a.yaml"
+    facts.write_text(facts.read_text("utf-8").replace("value: 1.47", "value: 1.52", 1), "utf-8")
+    _build(mini)
+    site = mini / "site"
+    one = (site / "one.html").read_text("utf-8")
+    assert "1.52" in one and "1.47" not in one
+
+
+def test_corrupted_cache_is_rebuilt_not_fatal(report):
+    _build(report)
+    good = tree(report / "site")
+    cache = report / ".factpress-cache"
+    if cache.is_dir():
+        for f in cache.rglob("*"):
+            if f.is_file():
+                f.write_bytes(b"\x00not a cache entry")
+    shutil.rmtree(report / "site")
+    _build(report)
+    assert tree(report / "site") == good
