@@ -96,6 +96,15 @@ class ChartCache:
 
         return self.dir / f"vega-bundle-{re.sub(r'[^0-9A-Za-z.]+', '-', self.renderer)}.js"
 
+    def bundle_ok(self) -> bool:
+        """The bundle is on disk and matches the digest written beside it (a damaged one is made again)."""
+        try:
+            data = self.bundle.read_bytes()
+            digest = self.bundle.with_suffix(".sha256").read_text(encoding="ascii")
+        except (OSError, ValueError):
+            return False
+        return hashlib.sha256(data).hexdigest() == digest
+
     def file_key(self, file: SourceFile) -> str:
         return _sha(file.rel, file.text, __version__, _version("altair"), self.renderer)
 
@@ -114,7 +123,7 @@ class ChartCache:
         if manifest is None:
             return None
         for rec in manifest["charts"]:
-            if rec["facts"] != facts_key(book, rec) or any(not (self.out(rec["out"], ext)).is_file() for ext in ("svg", "png", "json")):
+            if rec["facts"] != facts_key(book, rec) or not self.has(rec["out"]):
                 return None
             for name, digest in rec["tables"].items():
                 path = self.data_dir / f"{name}.csv"
@@ -126,7 +135,14 @@ class ChartCache:
         return self.dir / "out" / f"{key}.{ext}"
 
     def has(self, key: str) -> bool:
-        return all(self.out(key, ext).is_file() for ext in ("svg", "png", "json"))
+        """True when the rendered outputs for key are on disk and whole (a damaged entry is rendered again)."""
+        try:
+            svg = self.out(key, "svg").read_bytes()
+            png = self.out(key, "png").read_bytes()
+            json.loads(self.out(key, "json").read_bytes())
+        except (OSError, ValueError):
+            return False
+        return svg.startswith(b"<svg") and svg.rstrip().endswith(b"</svg>") and png.startswith(b"\x89PNG\r\n\x1a\n")
 
     def put(self, key: str, spec: str, svg: str, png: bytes) -> None:
         for ext, data in (("json", spec.encode()), ("svg", svg.encode()), ("png", png)):
@@ -218,7 +234,9 @@ def render_all(specs: list[str], bundle: Path | None = None) -> list[tuple[str, 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         out = list(pool.map(render_spec, specs, chunksize=max(1, len(specs) // (workers * 4))))
         if bundle is not None:  # after the charts: side by side, the two slow each other down
-            _write(bundle, pool.submit(javascript_bundle).result().encode())
+            data = pool.submit(javascript_bundle).result().encode()
+            _write(bundle, data)
+            _write(bundle.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())
     return out
 
 
@@ -275,7 +293,7 @@ def _collect(stale, runs, per_file, cache: ChartCache, book: FactBook, diags: Di
         if not failed:
             complete.append(file)
     keys = sorted(to_render)
-    bundle = None if cache.bundle.is_file() else cache.bundle
+    bundle = None if cache.bundle_ok() else cache.bundle
     for key, (svg, png) in zip(keys, render_all([to_render[k] for k in keys], bundle)):
         cache.put(key, to_render[key], svg, png)
     for file in complete:

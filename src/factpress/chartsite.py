@@ -73,7 +73,7 @@ def make_view(site, chart: ChartOutput, options: dict) -> ChartView:
 def vega_bundle(root: Path) -> bytes:
     """The vega-embed bundle; made alongside the charts' rendering, or here when charts all came from the cache."""
     cache = ChartCache(root)
-    if not cache.bundle.is_file():
+    if not cache.bundle_ok():
         render_all([], cache.bundle)
     return cache.bundle.read_bytes()
 

@@ -152,6 +152,11 @@ def parse_yaml(text: str, path: str, diags: Diagnostics):
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
+        if _LOADER is not yaml.SafeLoader:  # the pure-Python parser words its errors more plainly
+            try:
+                yaml.compose(text, Loader=yaml.SafeLoader)
+            except yaml.YAMLError as plain:
+                exc = plain
         message, hint = _problem_text(text, exc)
         diags.error(_problem_location(path, exc, text), message, hint)
         return None

@@ -1,5 +1,7 @@
 /* Turn each static chart into the interactive one (tooltips) with the site's own copy of
-   vega-embed; without JavaScript, or if this fails, the static SVG stays. */
+   vega-embed; without JavaScript, or if this fails, the static SVG stays. On a report page a
+   chart turns interactive when the reader first points at it, touches it or tabs to it, so
+   loading the page costs no chart drawing; a standalone chart page does it at once. */
 (function () {
   "use strict";
   function enhance(fig) {
@@ -27,5 +29,14 @@
       })
       .catch(function () { live.remove(); });
   }
-  document.querySelectorAll("figure.chart").forEach(enhance);
+  var now = document.documentElement.hasAttribute("data-charts-now");
+  document.querySelectorAll("figure.chart").forEach(function (fig) {
+    if (now) { enhance(fig); return; }
+    var events = ["pointerenter", "touchstart", "focusin"];
+    function first() {
+      events.forEach(function (e) { fig.removeEventListener(e, first); });
+      enhance(fig);
+    }
+    events.forEach(function (e) { fig.addEventListener(e, first, { passive: true }); });
+  });
 })();
