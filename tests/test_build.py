@@ -114,6 +114,23 @@ def test_project_templates_override_the_theme(mini):
     assert "Jump to the report" in (mini / "site" / "one.html").read_text()
 
 
+def test_an_override_can_extend_the_template_it_replaces(mini):
+    (mini / "templates").mkdir()
+    (mini / "templates" / "page.html").write_text(
+        '{% extends "theme/page.html" %}{% block title %}Chapter: {{ page.title }}{% endblock %}')
+    assert cli("build", mini).exit_code == 0
+    html = (mini / "site" / "one.html").read_text()
+    assert "<title>Chapter: " in html and 'class="site-footer"' in html  # the rest is the theme's page
+    assert "<title>Chapter: " not in (mini / "site" / "sources.html").read_text()
+
+
+def test_the_report_uses_its_own_footer(report):
+    assert cli("build", report).exit_code == 0
+    for name in ("index.html", "overview.html", "sources.html"):
+        html = (report / "site" / name).read_text()
+        assert "the commentary is this report's own" in html and "Skip to content" in html, name
+
+
 def test_new_project_builds_as_it_stands(tmp_path):
     target = tmp_path / "my-report"
     result = cli("new", target)

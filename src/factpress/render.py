@@ -34,7 +34,9 @@ def make_environment(project_templates: Path) -> jinja2.Environment:
     loaders = []
     if project_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(project_templates)))
-    loaders.append(jinja2.FileSystemLoader(str(THEME / "templates")))
+    theme = jinja2.FileSystemLoader(str(THEME / "templates"))
+    # "theme/NAME" always names the built-in template, so an override can extend the one it replaces.
+    loaders += [theme, jinja2.PrefixLoader({"theme": theme})]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
