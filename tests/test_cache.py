@@ -65,3 +65,40 @@ def test_corrupted_cache_is_rebuilt_not_fatal(report):
     shutil.rmtree(report / "site")
     _build(report)
     assert tree(report / "site") == good
+
+
+def test_up_to_date_build_is_skipped_and_any_change_ends_the_shortcut(mini):
+    _build(mini)
+    site = mini / "site"
+    assert "up to date" in _build(mini).output
+    facts = mini / "content" / "facts" / "a.yaml"
+    text = facts.read_text()
+    assert "1.47" in text
+    facts.write_text(text.replace("1.47", "1.52", 1))  # same size: found by content, not by size or time
+    result = _build(mini)
+    assert "up to date" not in result.output
+    assert "1.52 trillion yuan" in (site / "one.html").read_text()
+    (site / "one.html").unlink()  # the output folder is not as the build left it
+    result = _build(mini)
+    assert "up to date" not in result.output and (site / "one.html").is_file()
+    assert "up to date" in _build(mini).output
+    other = mini / "elsewhere"
+    assert "up to date" not in cli("build", mini, "-o", other).output  # another output folder builds
+    assert tree(other) == tree(site)
+
+
+def test_a_build_with_warnings_is_never_skipped(mini):
+    facts = next((mini / "content" / "facts").glob("*.yaml"))
+    facts.write_text(facts.read_text() + """
+  - id: spare-fact
+    label: Spare
+    value: 1
+    unit: count
+    period: "2020"
+    region: Zhejiang
+    source: src
+""")
+    first = _build(mini)
+    assert "spare-fact" in first.output
+    second = _build(mini)
+    assert "spare-fact" in second.output and "up to date" not in second.output

@@ -70,7 +70,17 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
     if refusal and not force:
         raise FactpressError(f"{dest}: error: refusing to build into this output folder: it {refusal}; "
                              "choose another with -o, or use --force (files factpress did not write are kept)")
+    from factpress import uptodate
+
+    if not verbose and not refusal:
+        count = uptodate.current(project, dest, with_pdf)
+        if count is not None:
+            if not quiet:
+                click.echo(f"built {count} files into {dest} (0 written, {count} unchanged, 0 removed; up to date)")
+            return
     result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf)
+    if not refusal and not result.diagnostics.warnings:
+        uptodate.record(project, dest, with_pdf, len(result.rendered.files))
     echo_warnings(result.diagnostics, quiet)
     if not quiet:
         r = result.report

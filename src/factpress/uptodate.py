@@ -1,0 +1,90 @@
+"""The up-to-date check: `factpress build` skips all work when the project's inputs are byte for
+byte those of the last good build into the same folder and that folder is as the build left it.
+
+Inputs are hashed by content (content/, charts/, templates/, static/), together with the build's
+options, SOURCE_DATE_EPOCH, the versions of the libraries that shape the output and the files of
+factpress itself; the output folder is compared by each file's size, modification time and inode.
+A build with warnings is never recorded, so its warnings show again on the next run.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from factpress import __version__
+
+STAMP = Path(".factpress-cache") / "uptodate.json"
+INPUT_FOLDERS = ("content", "charts", "templates", "static")
+LIBRARIES = ("altair", "vl-convert-python", "markdown-it-py", "mdit-py-plugins", "jinja2", "weasyprint", "pyyaml")
+
+
+def _files(folder: Path):
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def _inputs(root: Path, dest: Path, pdf: bool) -> str | None:
+    h = hashlib.sha256()
+    h.update(json.dumps([__version__, str(dest.resolve()), pdf, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+    for lib in LIBRARIES:
+        try:
+            h.update(f"{lib}={version(lib)}\0".encode())
+        except PackageNotFoundError:
+            h.update(f"{lib}=\0".encode())
+    package = Path(__file__).parent
+    for path in _files(package):
+        st = path.stat()
+        h.update(f"{path.relative_to(package).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    for top in INPUT_FOLDERS:
+        for path in _files(root / top):
+            if path.is_symlink():
+                return None  # links are checked by the full build
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _outputs(dest: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    count = 0
+    for path in _files(dest):
+        st = path.lstat()
+        h.update(f"{path.relative_to(dest).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode())
+        count += 1
+    return h.hexdigest(), count
+
+
+def current(root: Path, dest: Path, pdf: bool) -> int | None:
+    """The number of files in dest when nothing needs building, else None."""
+    try:
+        stamp = json.loads((root / STAMP).read_text(encoding="utf-8"))
+        if not dest.is_dir() or stamp.get("dest") != str(dest.resolve()):
+            return None
+        inputs = _inputs(root, dest, pdf)
+        outputs, count = _outputs(dest)
+    except (OSError, ValueError, AttributeError):
+        return None
+    if inputs is None or stamp.get("inputs") != inputs or stamp.get("outputs") != outputs:
+        return None
+    return stamp.get("files")
+
+
+def record(root: Path, dest: Path, pdf: bool, files: int) -> None:
+    """Remember a good build; a failure to write only costs the next build its shortcut."""
+    try:
+        inputs = _inputs(root, dest, pdf)
+        if inputs is None:
+            return
+        outputs, _ = _outputs(dest)
+        path = root / STAMP
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"dest": str(dest.resolve()), "inputs": inputs, "outputs": outputs, "files": files}))
+        os.replace(tmp, path)
+    except OSError:
+        pass
