@@ -73,14 +73,18 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
     from factpress import uptodate
 
     if not verbose and not refusal:
-        count = uptodate.current(project, dest, with_pdf)
-        if count is not None:
+        same = uptodate.current(project, dest, with_pdf)
+        if same is not None:
+            count, warnings = same
             if not quiet:
+                for line in warnings:
+                    click.echo(line, err=True)
                 click.echo(f"built {count} files into {dest} (0 written, {count} unchanged, 0 removed; up to date)")
             return
     result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf)
-    if not refusal and not result.diagnostics.warnings:
-        uptodate.record(project, dest, with_pdf, len(result.rendered.files))
+    if not refusal:
+        uptodate.record(project, dest, with_pdf, len(result.rendered.files),
+                        [d.format() for d in result.diagnostics.sorted() if d.severity == "warning"])
     echo_warnings(result.diagnostics, quiet)
     if not quiet:
         r = result.report

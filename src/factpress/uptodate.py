@@ -4,7 +4,7 @@ byte those of the last good build into the same folder and that folder is as the
 Inputs are hashed by content (content/, charts/, templates/, static/), together with the build's
 options, SOURCE_DATE_EPOCH, the versions of the libraries that shape the output and the files of
 factpress itself; the output folder is compared by each file's size, modification time and inode.
-A build with warnings is never recorded, so its warnings show again on the next run.
+A skipped build prints the warnings of the build it stands for.
 """
 from __future__ import annotations
 
@@ -59,22 +59,22 @@ def _outputs(dest: Path) -> tuple[str, int]:
     return h.hexdigest(), count
 
 
-def current(root: Path, dest: Path, pdf: bool) -> int | None:
-    """The number of files in dest when nothing needs building, else None."""
+def current(root: Path, dest: Path, pdf: bool) -> tuple[int, list[str]] | None:
+    """The number of files in dest and the last build's warnings when nothing needs building, else None."""
     try:
         stamp = json.loads((root / STAMP).read_text(encoding="utf-8"))
         if not dest.is_dir() or stamp.get("dest") != str(dest.resolve()):
             return None
         inputs = _inputs(root, dest, pdf)
         outputs, count = _outputs(dest)
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
         return None
     if inputs is None or stamp.get("inputs") != inputs or stamp.get("outputs") != outputs:
         return None
-    return stamp.get("files")
+    return int(stamp["files"]), [str(w) for w in stamp.get("warnings", [])]
 
 
-def record(root: Path, dest: Path, pdf: bool, files: int) -> None:
+def record(root: Path, dest: Path, pdf: bool, files: int, warnings: list[str]) -> None:
     """Remember a good build; a failure to write only costs the next build its shortcut."""
     try:
         inputs = _inputs(root, dest, pdf)
@@ -84,7 +84,8 @@ def record(root: Path, dest: Path, pdf: bool, files: int) -> None:
         path = root / STAMP
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"dest": str(dest.resolve()), "inputs": inputs, "outputs": outputs, "files": files}))
+        tmp.write_text(json.dumps({"dest": str(dest.resolve()), "inputs": inputs, "outputs": outputs, "files": files,
+                                   "warnings": warnings}))
         os.replace(tmp, path)
     except OSError:
         pass
