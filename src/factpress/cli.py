@@ -72,8 +72,9 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
                              "choose another with -o, or use --force (files factpress did not write are kept)")
     from factpress import uptodate
 
-    if not verbose and not refusal:
-        same = uptodate.current(project, dest, with_pdf)
+    inputs = None if refusal else uptodate.inputs_key(project, dest, with_pdf)
+    if not verbose:
+        same = uptodate.current(project, dest, inputs)
         if same is not None:
             count, warnings = same
             if not quiet:
@@ -82,8 +83,8 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
                 click.echo(f"built {count} files into {dest} (0 written, {count} unchanged, 0 removed; up to date)")
             return
     result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf)
-    if not refusal:
-        uptodate.record(project, dest, with_pdf, len(result.rendered.files),
+    if inputs is not None:
+        uptodate.record(project, dest, inputs, len(result.rendered.files),
                         [d.format() for d in result.diagnostics.sorted() if d.severity == "warning"])
     echo_warnings(result.diagnostics, quiet)
     if not quiet:

@@ -49,38 +49,44 @@ def _inputs(root: Path, dest: Path, pdf: bool) -> str | None:
     return h.hexdigest()
 
 
-def _outputs(dest: Path) -> tuple[str, int]:
+def _outputs(dest: Path) -> str:
     h = hashlib.sha256()
-    count = 0
     for path in _files(dest):
         st = path.lstat()
         h.update(f"{path.relative_to(dest).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode())
-        count += 1
-    return h.hexdigest(), count
+    return h.hexdigest()
 
 
-def current(root: Path, dest: Path, pdf: bool) -> tuple[int, list[str]] | None:
+def inputs_key(root: Path, dest: Path, pdf: bool) -> str | None:
+    """The key of this build's inputs, taken before the build reads them (None: no shortcut)."""
+    try:
+        return _inputs(root, dest, pdf)
+    except OSError:
+        return None
+
+
+def current(root: Path, dest: Path, inputs: str | None) -> tuple[int, list[str]] | None:
     """The number of files in dest and the last build's warnings when nothing needs building, else None."""
+    if inputs is None:
+        return None
     try:
         stamp = json.loads((root / STAMP).read_text(encoding="utf-8"))
         if not dest.is_dir() or stamp.get("dest") != str(dest.resolve()):
             return None
-        inputs = _inputs(root, dest, pdf)
-        outputs, count = _outputs(dest)
+        if stamp.get("inputs") != inputs or stamp.get("outputs") != _outputs(dest):
+            return None
+        return int(stamp["files"]), [str(w) for w in stamp.get("warnings", [])]
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
         return None
-    if inputs is None or stamp.get("inputs") != inputs or stamp.get("outputs") != outputs:
-        return None
-    return int(stamp["files"]), [str(w) for w in stamp.get("warnings", [])]
 
 
-def record(root: Path, dest: Path, pdf: bool, files: int, warnings: list[str]) -> None:
-    """Remember a good build; a failure to write only costs the next build its shortcut."""
+def record(root: Path, dest: Path, inputs: str | None, files: int, warnings: list[str]) -> None:
+    """Remember a good build under the inputs key taken before it (a file saved mid-build then
+    makes the next build run); a failure to write only costs the next build its shortcut."""
+    if inputs is None:
+        return
     try:
-        inputs = _inputs(root, dest, pdf)
-        if inputs is None:
-            return
-        outputs, _ = _outputs(dest)
+        outputs = _outputs(dest)
         path = root / STAMP
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
