@@ -130,7 +130,7 @@ def test_embed_page_uses_only_relative_links(built_report):
     refs = re.findall(r'(?:href|src)="([^"]+)"', embed)
     assert refs and all(not r.startswith("/") for r in refs)
     assert 'href="../sources.html#source-xinhua-2020-09-05"' in embed
-    assert re.search(r'<script src="\.\./assets/vega-[0-9a-f]{12}\.js" defer>', embed)
+    assert re.search(r'<script src="\.\./assets/charts\.js\?v=[0-9a-f]+" data-vega="\.\./assets/vega-[0-9a-f]{12}\.js" defer>', embed)
     assert 'href="../opening-up.html"' in embed
 
 
@@ -302,6 +302,8 @@ def test_interactive_chart_with_js_and_static_svg_without(built_report, tmp_path
             page.goto(url + "opening-up.html")
             fig = page.locator("#chart-trade-growth")
             assert fig.locator(".chart-live").count() == 0  # nothing drawn until the reader comes to the chart
+            page.wait_for_load_state("networkidle")
+            assert not [h for h in hosts if "/vega-" in h]  # nor the bundle downloaded
             fig.hover()
             fig.locator(".chart-live svg").wait_for()
             assert "chart-interactive" in fig.get_attribute("class")

@@ -160,31 +160,32 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
     files, hrefs = static_assets(root)
     for name, data in (extra_static or {}).items():
         files[name] = data
-    scripts: list[str] = []
+    script: dict[str, str] | None = None
     if site.charts.outputs:  # the site's own vega-embed, only for a report with charts
         bundle = vega_bundle(root)
         files[bundle_name(bundle)] = bundle
-        scripts = [bundle_name(bundle), hrefs[CHARTS_JS]]
+        # charts.js is small and loads the vega-embed bundle only when a chart turns interactive
+        script = {"src": hrefs[CHARTS_JS], "vega": bundle_name(bundle)}
     else:
         files.pop(CHARTS_JS, None)
 
-    def page_scripts(page) -> list[str]:
-        return scripts if page is not None and any(u.kind == "chart" for u in page.uses) else []
+    def page_scripts(page) -> dict[str, str] | None:
+        return script if page is not None and any(u.kind == "chart" for u in page.uses) else None
 
     r = Renderer(site, env, diags, hrefs)
     try:
         files["index.html"] = r.template("index.html", page=site.home, body=r.body(site.home) if site.home else "",
-                                         current="index", chart_scripts=page_scripts(site.home)).encode()
+                                         current="index", chart_script=page_scripts(site.home)).encode()
         for page in site.pages:
             prev, nxt = site.neighbours(page)
             files[page.href] = r.template("page.html", page=page, body=r.body(page), prev=prev, next=nxt,
-                                          current=page.slug, chart_scripts=page_scripts(page)).encode()
+                                          current=page.slug, chart_script=page_scripts(page)).encode()
         for chart_id, page in site.chart_pages().items():
             chart = site.charts.outputs[chart_id]
             files.update(chart_files(site, chart))
             files[f"charts/{chart_id}.html"] = r.template(
                 "embed.html", chart=chart, use=None, options={}, prefix="../", page_href=page.href,
-                chart_scripts=scripts).encode()
+                chart_script=script).encode()
         files["sources.html"] = r.template("sources.html", current="sources").encode()
         files["data.html"] = r.template("data.html", current="data").encode()
     except jinja2.TemplateError as exc:

@@ -1,10 +1,31 @@
 /* Turn each static chart into the interactive one (tooltips) with the site's own copy of
    vega-embed; without JavaScript, or if this fails, the static SVG stays. On a report page a
    chart turns interactive when the reader first points at it, touches it or tabs to it, so
-   loading the page costs no chart drawing; a standalone chart page does it at once. */
+   loading the page costs neither the bundle's download nor any chart drawing; a standalone
+   chart page does it at once. The bundle's address is this script's data-vega attribute. */
 (function () {
   "use strict";
+  var me = document.currentScript;
+  var bundle = me && me.getAttribute("data-vega");
+  var loading = null;
+  function vega() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        if (typeof window.vegaEmbed === "function") { resolve(); return; }
+        if (!bundle) { reject(new Error("no bundle")); return; }
+        var s = document.createElement("script");
+        s.src = bundle;
+        s.onload = resolve;
+        s.onerror = reject;
+        document.head.appendChild(s);
+      });
+    }
+    return loading;
+  }
   function enhance(fig) {
+    vega().then(function () { draw(fig); }, function () {});
+  }
+  function draw(fig) {
     var data = fig.querySelector("script.chart-spec");
     var still = fig.querySelector(".chart-image");
     if (!data || !still || typeof window.vegaEmbed !== "function") return;
