@@ -1,5 +1,6 @@
-"""Run one chart file in a child process: execute it, call each chart function on the facts,
-validate and theme its spec. The parent stops a child whose chart runs past the timeout."""
+"""The chart worker process: runs chart files (execute the file, call each chart function on
+the facts, validate and theme its spec), renders specs to SVG and PNG and makes the vega-embed
+bundle, as the parent asks. The parent stops a worker whose chart runs past the timeout."""
 from __future__ import annotations
 
 import importlib.util
@@ -46,8 +47,8 @@ def run_chart(d: ChartDef, book, data_dir: Path) -> dict:
             "tables": view.tables, "table_sources": view.table_sources, "selected": view.selected}
 
 
-def child(conn, path: Path, text: str, book, data_dir: Path, skip: set[str]) -> None:
-    """Entry point of the child process: messages go to the parent through conn."""
+def run_file(conn, path: Path, text: str, book, data_dir: Path, skip: set[str]) -> None:
+    """Run one chart file's charts (those not in skip); messages go to the parent through conn."""
     try:
         defs = exec_file(path, text)
     except SyntaxError as exc:
@@ -66,11 +67,35 @@ def child(conn, path: Path, text: str, book, data_dir: Path, skip: set[str]) -> 
 
 
 def render_spec(spec_json: str) -> tuple[str, bytes]:
-    """SVG and PNG of a Vega-Lite spec; no browser involved."""
+    """SVG and PNG of a Vega-Lite spec; no browser involved. The PNG is rasterised from the
+    SVG (the same bytes vegalite_to_png gives, without laying the chart out a second time)."""
     import vl_convert
 
-    spec = json.loads(spec_json)
-    return vl_convert.vegalite_to_svg(spec), vl_convert.vegalite_to_png(spec, scale=2)
+    svg = vl_convert.vegalite_to_svg(json.loads(spec_json))
+    return svg, vl_convert.svg_to_png(svg, scale=2)
+
+
+def worker(conn, files: list, book, data_dir: Path, store, store_bundle) -> None:
+    """Entry point of a worker process; tasks come from the parent through conn until it sends None:
+    ("file", index, skip): run files[index]; ("render", key, spec): render and store(key, spec, svg, png);
+    ("bundle",): store_bundle(the vega-embed bundle)."""
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        if task[0] == "file":
+            file = files[task[1]]
+            run_file(conn, file.path, file.text, book, data_dir, task[2])
+        elif task[0] == "render":
+            svg, png = render_spec(task[2])
+            store(task[1], task[2], svg, png)
+            conn.send(("rendered", task[1]))
+        elif task[0] == "bundle":
+            store_bundle(javascript_bundle().encode())
+            conn.send(("bundle",))
 
 
 def javascript_bundle() -> str:

@@ -1,5 +1,6 @@
-"""Build charts: run each chart file in a child process (with a timeout), theme and validate
-its spec, render it to SVG and PNG, and cache all of it by content.
+"""Build charts: run the chart files in a few forked worker processes (with a per-chart timeout),
+theme and validate each spec, render it to SVG and PNG in the same workers, and cache all of it
+by content.
 
 Two cache levels under PROJECT/.factpress-cache/charts/: a chart file whose text, facts read
 and tool versions are unchanged is not even executed (Altair is not imported); a spec already
@@ -10,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -20,9 +21,6 @@ from factpress.charttheme import THEME_VERSION
 from factpress.errors import Diagnostics, SourceLocation
 from factpress.facts import FactBook
 from factpress.sources import SourceFile, Sources
-
-PARALLEL_RENDER_MIN = 8  # below this, starting render processes costs more than it saves
-
 
 @dataclass(frozen=True)
 class ChartOutput:
@@ -166,78 +164,149 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def run_file(file: SourceFile, book: FactBook, data_dir: Path, timeout: float) -> tuple[list, list[dict], list]:
-    """Run a chart file's charts in a child process: (defs, chart records, errors).
+def make_bundle(cache: ChartCache):
+    """A function that writes the vega-embed bundle (and its digest) into the cache."""
+    def store(data: bytes) -> None:
+        _write(cache.bundle, data)
+        _write(cache.bundle.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())
+    return store
 
-    A chart that runs past the timeout is reported and its process killed; the file's other
-    charts then run in a fresh process, so every chart's error shows in the same run."""
+
+@dataclass
+class _FileRun:
+    defs: list = field(default_factory=list)
+    records: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    skip: set = field(default_factory=set)
+
+
+class _Worker:
+    def __init__(self, ctx, target, args):
+        self.conn, child_conn = ctx.Pipe()
+        self.proc = ctx.Process(target=target, args=(child_conn, *args), daemon=True)
+        self.proc.start()
+        child_conn.close()
+        self.task = None  # what it is doing: ("file", index) | ("render", key) | ("bundle",)
+        self.current = None  # the chart it is running
+        self.deadline = None
+
+    def stop(self, kill: bool) -> None:
+        if kill:
+            self.proc.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+
+def run_charts(stale: list[SourceFile], book: FactBook, cache: ChartCache, timeout: float,
+               bundle: bool) -> tuple[list[_FileRun], set[str], list]:
+    """Run the stale chart files and render every spec not cached yet, in a few long-lived forked
+    workers (one per core); with bundle, one of them also makes the vega-embed bundle.
+
+    Returns each file's run, the out keys rendered and render errors. A chart that runs past the
+    timeout is reported and its worker killed; a fresh worker then runs the file's other charts,
+    so every chart's error shows in the same build. vl-convert runs only in the workers, never
+    in this process, so forking stays safe however long this process lives (the preview server)."""
     import multiprocessing
+    from collections import deque
+    from multiprocessing.connection import wait
+    import time
 
-    from factpress.chartrun import child
+    from factpress.chartrun import worker
 
     ctx = multiprocessing.get_context("fork")
-    defs, records, errors, skip = [], [], [], set()
-    while True:
-        receiver, sender = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=child, args=(sender, file.path, file.text, book, data_dir, skip), daemon=True)
-        proc.start()
-        sender.close()
-        current, restart = None, False
-        try:
-            while True:
-                if not receiver.poll(timeout):
-                    if current is None:
-                        errors.append((file.rel, 0, 0, f"chart file timed out after {timeout:g}s", ""))
+    runs = [_FileRun() for _ in stale]
+    queue: deque = deque([("bundle",)] if bundle else [])  # the longest task first, so no core idles at the end
+    queue.extend(("file", i) for i in range(len(stale)))
+    rendering: dict[str, tuple[str, str]] = {}  # out key -> (spec, file of its first chart)
+    render_errors: list = []
+    size = min(os.cpu_count() or 1, 2 * len(stale) + bundle)
+    args = (stale, book, cache.data_dir, cache.put, make_bundle(cache))
+    workers = [_Worker(ctx, worker, args) for _ in range(size)]
+
+    def dispatch(w: _Worker) -> None:
+        task = queue.popleft()
+        if task[0] == "file":
+            w.task, w.current, w.deadline = task, None, time.monotonic() + timeout
+            w.conn.send(("file", task[1], set(runs[task[1]].skip)))
+        elif task[0] == "render":
+            w.task, w.deadline = task, None
+            w.conn.send(("render", task[1], rendering[task[1]][0]))
+        else:
+            w.task, w.deadline = task, None
+            w.conn.send(task)
+
+    def replace(w: _Worker) -> _Worker:
+        w.stop(kill=True)
+        return _Worker(ctx, worker, args)
+
+    try:
+        while True:
+            for w in workers:
+                if w.task is None and queue:
+                    dispatch(w)
+            busy = [w for w in workers if w.task is not None]
+            if not busy:
+                break
+            deadlines = [w.deadline for w in busy if w.deadline is not None]
+            ready = wait([w.conn for w in busy], None if not deadlines else max(0.0, min(deadlines) - time.monotonic()))
+            now = time.monotonic()
+            for i, w in enumerate(workers):
+                if w.task is None:
+                    continue
+                if w.conn not in ready:
+                    if w.deadline is not None and now >= w.deadline:
+                        run, file = runs[w.task[1]], stale[w.task[1]]
+                        if w.current is None:
+                            run.errors.append((file.rel, 0, 0, f"chart file timed out after {timeout:g}s", ""))
+                        else:
+                            line = next(d[3] for d in run.defs if d[0] == w.current)
+                            run.errors.append((file.rel, line, 0, f"chart '{w.current}' timed out after {timeout:g}s", ""))
+                            run.skip.add(w.current)
+                            queue.appendleft(w.task)  # the file's other charts, in a fresh worker
+                        workers[i] = replace(w)
+                    continue
+                try:
+                    msg = w.conn.recv()
+                except EOFError:
+                    if w.task[0] == "file":
+                        run, file = runs[w.task[1]], stale[w.task[1]]
+                        run.errors.append((file.rel, 0, 0, f"chart '{w.current or file.rel}' stopped its process", ""))
+                    elif w.task[0] == "render":
+                        render_errors.append((rendering[w.task[1]][1], "a chart's rendering stopped its process"))
                     else:
-                        line = next(d[3] for d in defs if d[0] == current)
-                        errors.append((file.rel, line, 0, f"chart '{current}' timed out after {timeout:g}s", ""))
-                        skip.add(current)
-                        restart = True
-                    break
-                msg = receiver.recv()
-                if msg[0] == "file-error":
-                    errors.append((file.rel, msg[1], msg[2], msg[3], ""))
-                    break
-                if msg[0] == "defs":
-                    defs = msg[1]
+                        render_errors.append(("charts", "making the vega-embed bundle stopped its process"))
+                    workers[i] = replace(w)
+                    continue
+                w.deadline = None if w.deadline is None else now + timeout
+                if msg[0] in ("rendered", "bundle", "end"):
+                    w.task = None
+                elif msg[0] == "file-error":
+                    runs[w.task[1]].errors.append((stale[w.task[1]].rel, msg[1], msg[2], msg[3], ""))
+                    w.task = None
+                elif msg[0] == "defs":
+                    runs[w.task[1]].defs = msg[1]
                 elif msg[0] == "start":
-                    current = msg[1]
+                    w.current = msg[1]
                 elif msg[0] == "done":
-                    current = None
-                    skip.add(msg[1])
-                    records.append({"id": msg[1], **msg[2]})
-                elif msg[0] == "end":
-                    break
-        except EOFError:
-            errors.append((file.rel, 0, 0, f"chart '{current or file.rel}' stopped its process", ""))
-        finally:
-            proc.kill()
-            proc.join()
-            receiver.close()
-        if not restart:
-            return defs, records, errors
-
-
-def render_all(specs: list[str], bundle: Path | None = None) -> list[tuple[str, bytes]]:
-    """Render specs to (SVG, PNG) in forked worker processes, several when there are many
-    (vl-convert is not thread-parallel); with bundle, also write the vega-embed bundle there.
-
-    vl-convert runs only in child processes, never in this one, so forking stays safe however
-    long this process lives (the preview server)."""
-    import multiprocessing
-
-    from factpress.chartrun import javascript_bundle, render_spec
-
-    if not specs and bundle is None:
-        return []
-    workers = 1 if len(specs) < PARALLEL_RENDER_MIN else min(os.cpu_count() or 1, len(specs) // 4)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        out = list(pool.map(render_spec, specs, chunksize=max(1, len(specs) // (workers * 4))))
-        if bundle is not None:  # after the charts: side by side, the two slow each other down
-            data = pool.submit(javascript_bundle).result().encode()
-            _write(bundle, data)
-            _write(bundle.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())
-    return out
+                    w.current = None
+                    run = runs[w.task[1]]
+                    run.skip.add(msg[1])
+                    run.records.append({"id": msg[1], **msg[2]})
+                    spec = msg[2].get("spec")
+                    if spec is not None:
+                        key = cache.out_key(spec)
+                        if key not in rendering and not cache.has(key):
+                            rendering[key] = (spec, stale[w.task[1]].rel)
+                            queue.append(("render", key))
+    finally:
+        for w in workers:
+            w.stop(kill=w.task is not None)
+    return runs, set(rendering), render_errors
 
 
 def build_charts(sources: Sources, book: FactBook, root: Path, timeout: float, diags: Diagnostics) -> Charts:
@@ -252,26 +321,27 @@ def build_charts(sources: Sources, book: FactBook, root: Path, timeout: float, d
         else:
             per_file[file.rel] = [{**r, "state": "cached"} for r in records]
     if stale:
-        import altair  # noqa: F401  imported once here, so every child process starts with it loaded
+        import altair  # noqa: F401  imported once here, so every worker starts with it loaded
 
-        with ThreadPoolExecutor(min(len(stale), os.cpu_count() or 1)) as pool:
-            runs = list(pool.map(lambda f: run_file(f, book, cache.data_dir, timeout), stale))
-        _collect(stale, runs, per_file, cache, book, diags)
+        runs, rendered, render_errors = run_charts(stale, book, cache, timeout, bundle=not cache.bundle_ok())
+        for path, message in render_errors:
+            diags.error(SourceLocation(path), message)
+        _collect(stale, runs, rendered, per_file, cache, book, diags)
     if not diags.errors:
         cache.prune({cache.file_key(f) for f in files}, {r["out"] for recs in per_file.values() for r in recs if "out" in r})
     return _outputs(files, per_file, cache, diags)
 
 
-def _collect(stale, runs, per_file, cache: ChartCache, book: FactBook, diags: Diagnostics) -> None:
-    """Turn child results into chart records; render what is not cached yet; remember good files."""
-    to_render: dict[str, str] = {}
+def _collect(stale, runs, rendered: set[str], per_file, cache: ChartCache, book: FactBook, diags: Diagnostics) -> None:
+    """Turn worker results into chart records; remember good files."""
     complete = []
-    for file, (defs, records, errors) in zip(stale, runs):
-        for path, line, col, message, hint in errors:
+    seen: set[str] = set()
+    for file, run in zip(stale, runs):
+        for path, line, col, message, hint in run.errors:
             diags.error(SourceLocation(path or file.rel, line, col), message, hint)
-        done = {rec["id"]: rec for rec in records}
-        entries, failed = [], bool(errors)
-        for chart_id, title, description, line in defs:
+        done = {rec["id"]: rec for rec in run.records}
+        entries, failed = [], bool(run.errors)
+        for chart_id, title, description, line in run.defs:
             rec = done.get(chart_id)
             if rec is None or "error" in rec:
                 if rec is not None:
@@ -281,9 +351,12 @@ def _collect(stale, runs, per_file, cache: ChartCache, book: FactBook, diags: Di
                 failed = True
                 continue
             key = cache.out_key(rec["spec"])
-            state = "cached" if cache.has(key) or key in to_render else "rendered"
-            if not cache.has(key):
-                to_render[key] = rec["spec"]
+            if not cache.has(key):  # its rendering failed (reported above)
+                entries.append({"id": chart_id, "line": line, "state": "failed"})
+                failed = True
+                continue
+            state = "rendered" if key in rendered and key not in seen else "cached"
+            seen.add(key)
             entry = {"id": chart_id, "title": title, "description": description, "line": line, "out": key,
                      "facts_read": rec["facts_read"], "selected": rec["selected"], "tables": tables_key(rec["tables"]),
                      "table_sources": rec["table_sources"], "state": state}
@@ -292,12 +365,19 @@ def _collect(stale, runs, per_file, cache: ChartCache, book: FactBook, diags: Di
         per_file[file.rel] = entries
         if not failed:
             complete.append(file)
-    keys = sorted(to_render)
-    bundle = None if cache.bundle_ok() else cache.bundle
-    for key, (svg, png) in zip(keys, render_all([to_render[k] for k in keys], bundle)):
-        cache.put(key, to_render[key], svg, png)
     for file in complete:
         cache.put_file(file, [{k: v for k, v in r.items() if k != "state"} for r in per_file[file.rel]])
+
+
+def write_bundle(cache: ChartCache) -> None:
+    """Make the vega-embed bundle in a forked child (vl-convert never runs in this process)."""
+    import multiprocessing
+
+    from factpress.chartrun import javascript_bundle
+
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        make_bundle(cache)(pool.submit(javascript_bundle).result().encode())
 
 
 def _outputs(files, per_file, cache: ChartCache, diags: Diagnostics) -> Charts:

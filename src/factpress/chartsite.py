@@ -10,7 +10,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from factpress.charts import ChartCache, ChartOutput, render_all
+from factpress.charts import ChartCache, ChartOutput, write_bundle
 from factpress.chartview import accessible_svg, cell, columns, describe, plotted_rows, rows_csv
 
 CHARTS_JS = "assets/charts.js"
@@ -74,7 +74,7 @@ def vega_bundle(root: Path) -> bytes:
     """The vega-embed bundle; made alongside the charts' rendering, or here when charts all came from the cache."""
     cache = ChartCache(root)
     if not cache.bundle_ok():
-        render_all([], cache.bundle)
+        write_bundle(cache)
     return cache.bundle.read_bytes()
 
 
