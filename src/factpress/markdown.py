@@ -29,9 +29,10 @@ class Heading:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Page:
-    """A parsed page: everything about it that depends on its own text alone."""
+    """A parsed page: everything about it that depends on its own text alone. Pages compare by
+    identity: two files with the same text are still two pages, and comparing bodies would be slow."""
 
     slug: str
     rel: str
