@@ -90,6 +90,12 @@ class Preview:
 Build = Callable[[Path, MemoryOutput], BuildResult]
 
 
+def build_in_process(root: Path, output: MemoryOutput) -> BuildResult:
+    """The preview's build: pages are parsed in this process (the server's threads make forking
+    unsafe), and the pages parsed by the last build are reused from memory."""
+    return run_build(root, output, jobs=1)
+
+
 class Rebuilder:
     """Runs the real build in its own thread. Changes that arrive during a build make one more build, not many.
 
@@ -97,7 +103,7 @@ class Rebuilder:
     process stays up, so whatever the pipeline caches in memory is warm for the next build.
     """
 
-    def __init__(self, root: Path, preview: Preview, say: Callable[..., None], build: Build = run_build,
+    def __init__(self, root: Path, preview: Preview, say: Callable[..., None], build: Build = build_in_process,
                  debug: bool = False):
         self.root, self.preview, self.say, self.build, self.debug = root, preview, say, build, debug
         self.output = MemoryOutput()

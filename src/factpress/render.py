@@ -70,17 +70,82 @@ def fact_html(fact: Fact, field: str, site: Site) -> Markup:
     return Markup('<a class="fact" href="{}" title="{}">{}</a>').format(href, title, inner)
 
 
+# Rendered pages of the last build in this process, by a key of everything they were made from, so
+# the preview server re-renders only what an edit changed. Never on disk; bytes shared with the output.
+_memo: dict[str, bytes] = {}
+
+
+def _fp(*parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _template_text(root: Path) -> list[tuple[str, str]]:
+    out = []
+    for base in (root / "templates", THEME / "templates"):
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file():
+                    out.append((path.as_posix(), path.read_text("utf-8", errors="replace")))
+    return out
+
+
+class RenderKeys:
+    """What each output page depends on, as short digests. Everything that any page may show from
+    elsewhere (settings, templates, assets, charts, every page's title and summary, the sources) is
+    in the common part; a page adds its own parsed text, neighbours and the facts it cites. When the
+    project's own templates read the site or the fact book directly, every fact joins the common part."""
+
+    def __init__(self, site: Site, root: Path, hrefs: dict[str, str], script, extra: dict[str, bytes]):
+        templates = _template_text(root)
+        own = [text for path, text in templates if not path.startswith((THEME / "templates").as_posix())]
+        self.book = _fp(list(site.book.facts.values()), list(site.book.sources.values()))
+        nav = [(p.slug, p.title, p.summary, p.order, p.rel) for p in ([site.home] if site.home else []) + site.pages]
+        broad = any(re.search(r"\b(site|book)\b", text) for text in own)
+        self.common = _fp(__version__, site.settings, templates, hrefs, script, nav,
+                          sorted((k, hashlib.sha256(v).hexdigest()) for k, v in extra.items()),
+                          sorted((cid, out.title, out.description, out.spec, out.svg, out.facts_read, out.table_sources)
+                                 for cid, out in site.charts.outputs.items()),
+                          [site.book.facts.get(fid) for fid in sorted(site.charts.facts_read)],
+                          list(site.book.sources.values()), self.book if broad else "")
+
+    def page(self, page: Page, prev: Page | None, nxt: Page | None, book) -> str:
+        cited = []
+        for use in page.uses:
+            if use.kind == "fact":
+                cited.append(book.facts.get(use.name))
+            elif use.kind == "table":
+                cited.append(self.book)
+        return _fp(self.common, "page", page.rel, page.body, page.title, page.summary, page.headings, page.uses,
+                   prev.href if prev else "", prev.title if prev else "", nxt.href if nxt else "",
+                   nxt.title if nxt else "", cited)
+
+    def whole(self, name: str) -> str:
+        return _fp(self.common, name, self.book)
+
+
 class Renderer:
     def __init__(self, site: Site, env: jinja2.Environment, diags: Diagnostics, assets: dict[str, str]):
         self.site = site
         self.env = env
         self.diags = diags
         self.assets = assets  # logical name -> href with a content hash, for caching
+        self._facts: dict[tuple[str, str], Markup] = {}
+
+    def fact(self, fid: str, field: str = "value") -> Markup:
+        key = (fid, field)
+        html = self._facts.get(key)
+        if html is None:
+            html = self._facts[key] = fact_html(self.site.book.facts[fid], field, self.site)
+        return html
 
     def template(self, name: str, **context) -> str:
         return self.env.get_template(name).render(
             site=self.site, settings=self.site.settings, book=self.site.book, asset=self.assets.get,
-            fact=lambda fid, field="value": fact_html(self.site.book.facts[fid], field, self.site),
+            fact=self.fact,
             chart_sources=lambda chart: chart_sources(self.site, chart),
             chart_view=lambda chart, options: make_view(self.site, chart, options),
             generator=f"factpress {__version__}", **context)
@@ -89,7 +154,7 @@ class Renderer:
         def replace(m: re.Match) -> str:
             use = page.uses[int(m.group(2))]
             if use.kind == "fact":
-                return fact_html(self.site.book.facts[use.name], use.field, self.site)
+                return self.fact(use.name, use.field)
             if use.kind == "table":
                 opts = dict(use.options)
                 facts = self.site.book.select(opts.get("tag", ""), opts.get("region", ""))
@@ -173,24 +238,38 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         return script if page is not None and any(u.kind == "chart" for u in page.uses) else None
 
     r = Renderer(site, env, diags, hrefs)
+    global _memo
+    keys = RenderKeys(site, root, hrefs, script, extra_static or {})
+    memo: dict[str, bytes] = {}
+
+    def once(key: str, make) -> bytes:
+        data = _memo.get(key)
+        if data is None:
+            data = make().encode()
+        memo[key] = data
+        return data
+
     try:
-        files["index.html"] = r.template("index.html", page=site.home, body=r.body(site.home) if site.home else "",
-                                         current="index", chart_script=page_scripts(site.home)).encode()
+        files["index.html"] = once(keys.whole("index"), lambda: r.template(
+            "index.html", page=site.home, body=r.body(site.home) if site.home else "", current="index",
+            chart_script=page_scripts(site.home)))
         for page in site.pages:
             prev, nxt = site.neighbours(page)
-            files[page.href] = r.template("page.html", page=page, body=r.body(page), prev=prev, next=nxt,
-                                          current=page.slug, chart_script=page_scripts(page)).encode()
+            files[page.href] = once(keys.page(page, prev, nxt, site.book), lambda: r.template(
+                "page.html", page=page, body=r.body(page), prev=prev, next=nxt, current=page.slug,
+                chart_script=page_scripts(page)))
         for chart_id, page in site.chart_pages().items():
             chart = site.charts.outputs[chart_id]
             files.update(chart_files(site, chart))
-            files[f"charts/{chart_id}.html"] = r.template(
+            files[f"charts/{chart_id}.html"] = once(keys.whole(f"embed {chart_id} {page.href}"), lambda: r.template(
                 "embed.html", chart=chart, use=None, options={}, prefix="../", page_href=page.href,
-                chart_script=script).encode()
-        files["sources.html"] = r.template("sources.html", current="sources").encode()
-        files["data.html"] = r.template("data.html", current="data").encode()
+                chart_script=script))
+        files["sources.html"] = once(keys.whole("sources"), lambda: r.template("sources.html", current="sources"))
+        files["data.html"] = once(keys.whole("data"), lambda: r.template("data.html", current="data"))
     except jinja2.TemplateError as exc:
         diags.error(template_location(exc, root), f"template error: {exc.message or type(exc).__name__}")
         return Rendered({})
+    _memo = memo
     files["facts.json"] = facts_json(site)
     files["facts.csv"] = facts_csv(site)
     files.update(extra_files(site))
