@@ -16,6 +16,7 @@ from factpress.progress import Progress
 from factpress.render import Rendered, render_site
 from factpress.site import Site, assemble
 from factpress.sources import discover
+from factpress.yamlfile import end_of_build
 
 if TYPE_CHECKING:
     from factpress.printdoc import PrintOptions
@@ -31,7 +32,7 @@ class BuildResult:
 
 
 def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress: Progress | None = None,
-              stats: PageStats | None = None) -> Site:
+              stats: PageStats | None = None, persist: bool | None = True) -> Site:
     """Read everything and assemble the report in memory; problems go to diags.
     jobs: processes for parsing pages (None: one per core when many pages changed)."""
     progress = progress or Progress()
@@ -43,7 +44,8 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
     progress.stage("charts")
     charts = build_charts(sources, book, root, settings.chart_timeout, diags)
     charts_incomplete = _chart_consequences(diags, mark, book, sources)
-    pages, page_stats = parse_pages(sources.of_kind("page"), settings.raw_html, root, diags, jobs, progress)
+    pages, page_stats = parse_pages(sources.of_kind("page"), settings.raw_html, root, diags, jobs, progress,
+                                     persist)
     if stats is not None:
         stats.__dict__.update(page_stats.__dict__)
     unreadable = frozenset(rel for rel in sources.failed if rel.endswith(".md"))
@@ -68,14 +70,15 @@ PDF_NAME = "report.pdf"
 
 
 def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bool = False,
-              pdf: bool = False, jobs: int | None = None, progress: Progress | None = None) -> BuildResult:
+              pdf: bool = False, jobs: int | None = None, progress: Progress | None = None,
+              persist: bool | None = True) -> BuildResult:
     """The whole pipeline. With output None nothing is written (check). pdf adds the report as PDF.
     jobs: processes for parsing pages; progress: where a terminal sees how far the build is."""
     progress = progress or Progress()
     diags = Diagnostics()
     stats = PageStats()
     try:
-        site = load_site(root, diags, jobs, progress, stats)
+        site = load_site(root, diags, jobs, progress, stats, persist)
         if pdf:
             site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
         failed = bool(diags.errors) or (strict and diags.warnings)
@@ -91,6 +94,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
         report = output.commit(rendered.files) if output is not None else None
     finally:
         progress.close()
+        end_of_build()
     return BuildResult(site, rendered, diags, report, stats)
 
 

@@ -9,7 +9,7 @@ from factpress.errors import Diagnostics, SourceLocation
 from factpress.fields import Reader, did_you_mean
 from factpress.quantities import CHANGE_BASES, CHANGE_UNITS, PERIOD_RE, SCALES, UNITS, Change, Quantity, parse_fraction, period_text
 from factpress.sources import Sources
-from factpress.yamlfile import YList, YMap, parse_yaml
+from factpress.yamlfile import YList, YMap, parse_yaml_file
 
 SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
 FACT_FIELDS = {"id", "label", "value", "scale", "unit", "noun", "period", "region", "entity", "source",
@@ -192,7 +192,7 @@ def load_facts(sources: Sources, diags: Diagnostics) -> FactBook:
     book = FactBook(incomplete=sources.failed_under("content/facts/"),
                     sources_incomplete=sources.failed_under("content/sources"))
     for file in sources.of_kind("sources"):
-        data = parse_yaml(file.text, file.rel, diags)
+        data = parse_yaml_file(file.text, file.rel, diags)
         book.sources_incomplete |= data is None
         entries = _entries(data, file.rel, "sources", diags, not file.text.strip() or data is None and _only_comments(file.text))
         for m in _each_mapping(entries or [], "source", diags):
@@ -207,7 +207,7 @@ def load_facts(sources: Sources, diags: Diagnostics) -> FactBook:
     checked: list[Fact] = []
     for file in sources.of_kind("facts"):
         before = len(diags.errors)
-        data = parse_yaml(file.text, file.rel, diags)
+        data = parse_yaml_file(file.text, file.rel, diags)
         book.incomplete |= len(diags.errors) > before and not isinstance(data, YMap)
         entries = _entries(data, file.rel, "facts", diags, data is None and _only_comments(file.text))
         for m in _each_mapping(entries or [], "fact", diags):

@@ -45,6 +45,7 @@ class Page:
     text_runs: tuple[tuple[int, str], ...]  # (line, text) of prose, for the number check
     problems: tuple[tuple[int, int, str, str], ...]  # (line, col, severity, message)
     numbers: tuple[TypedNumber, ...] = ()  # figures typed in prose instead of cited from a fact
+    source_sha: str = ""  # of the file's bytes: with rel and the settings, names everything above
 
     @property
     def href(self) -> str:
@@ -121,4 +122,4 @@ def parse_page(file: SourceFile, raw_html: bool, diags: Diagnostics) -> Page | N
     problems.extend((n.line, n.col, "warning", f"number '{n.text}' typed in prose; cite it from a fact with {{fact}}`id`")
                     for n in numbers)
     return Page(slug, file.rel, title, summary, order, body, _headings(tokens), tuple(page_env.uses),
-                _text_runs(tokens), tuple(problems), numbers)
+                _text_runs(tokens), tuple(problems), numbers, file.sha)

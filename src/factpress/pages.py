@@ -56,18 +56,23 @@ def default_jobs() -> int:
 
 
 def parse_pages(files: list[SourceFile], raw_html: bool, root: Path | None, diags: Diagnostics,
-                jobs: int | None = None, progress=None) -> tuple[list[Page], PageStats]:
+                jobs: int | None = None, progress=None, persist: bool | None = True) -> tuple[list[Page], PageStats]:
     """Pages in the order of files. jobs None: as many processes as cores when there are many pages
-    to parse; 1: in this process. Problems go to diags in file order, whichever process found them."""
+    to parse; 1: in this process. Problems go to diags in file order, whichever process found them.
+    persist: write the disk cache; None: only on the first build of this process (the preview keeps
+    its later pages in memory, and saves each edit the cost of rewriting the file)."""
     global _memory
     stats = PageStats()
     cache_file = root / CACHE_FILE if root is not None else None
     keys = [page_key(f, raw_html) for f in files]
     results: list[Parsed | None] = [None] * len(files)
     missing = []
+    first = not _memory
+    if persist is None:
+        persist = first
     known = _memory
-    if cache_file is not None and not all(k in known for k in keys):
-        known = {**_read(cache_file), **known}
+    if cache_file is not None and not known:  # the first build in this process; later, misses are edits
+        known = _read(cache_file)
     for i, key in enumerate(keys):
         hit = known.get(key)
         if hit is None:
@@ -89,7 +94,7 @@ def parse_pages(files: list[SourceFile], raw_html: bool, root: Path | None, diag
             if progress is not None:
                 progress.advance()
     current = dict(zip(keys, results))
-    if cache_file is not None and (missing or len(known) != len(current)):
+    if persist and cache_file is not None and (missing or len(known) != len(current)):
         _store(cache_file, current)  # type: ignore[arg-type]
     _memory = current  # type: ignore[assignment]
     pages = []

@@ -92,8 +92,9 @@ Build = Callable[[Path, MemoryOutput], BuildResult]
 
 def build_in_process(root: Path, output: MemoryOutput) -> BuildResult:
     """The preview's build: pages are parsed in this process (the server's threads make forking
-    unsafe), and the pages parsed by the last build are reused from memory."""
-    return run_build(root, output, jobs=1)
+    unsafe), and the pages parsed by the last build are reused from memory; the page cache on disk
+    is written by the first build only."""
+    return run_build(root, output, jobs=1, persist=None)
 
 
 class Rebuilder:

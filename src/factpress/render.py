@@ -99,8 +99,9 @@ class RenderKeys:
     in the common part; a page adds its own parsed text, neighbours and the facts it cites. When the
     project's own templates read the site or the fact book directly, every fact joins the common part."""
 
-    def __init__(self, site: Site, root: Path, hrefs: dict[str, str], script, extra: dict[str, bytes]):
-        templates = _template_text(root)
+    def __init__(self, site: Site, templates: list[tuple[str, str]], hrefs: dict[str, str], script,
+                 extra: dict[str, bytes]):
+        self._facts: dict[str, str] = {}
         own = [text for path, text in templates if not path.startswith((THEME / "templates").as_posix())]
         self.book = _fp(list(site.book.facts.values()), list(site.book.sources.values()))
         nav = [(p.slug, p.title, p.summary, p.order, p.rel) for p in ([site.home] if site.home else []) + site.pages]
@@ -116,12 +117,18 @@ class RenderKeys:
         cited = []
         for use in page.uses:
             if use.kind == "fact":
-                cited.append(book.facts.get(use.name))
+                cited.append(self._fact(book, use.name))
             elif use.kind == "table":
                 cited.append(self.book)
-        return _fp(self.common, "page", page.rel, page.body, page.title, page.summary, page.headings, page.uses,
-                   prev.href if prev else "", prev.title if prev else "", nxt.href if nxt else "",
-                   nxt.title if nxt else "", cited)
+        own = (page.rel, page.source_sha) if page.source_sha else (page.rel, page.body, page.title, page.summary,
+                                                                   page.headings, page.uses)
+        return _fp(self.common, "page", own, prev.href if prev else "", nxt.href if nxt else "", cited)
+
+    def _fact(self, book, fid: str) -> str:
+        fp = self._facts.get(fid)
+        if fp is None:
+            fp = self._facts[fid] = _fp(book.facts.get(fid))
+        return fp
 
     def whole(self, name: str) -> str:
         return _fp(self.common, name, self.book)
@@ -219,8 +226,21 @@ def static_assets(root: Path) -> tuple[dict[str, bytes], dict[str, str]]:
     return files, hrefs
 
 
+_envs: dict[str, jinja2.Environment] = {}  # the last build's environment, by the templates' text
+
+
+def environment(root: Path, templates: list[tuple[str, str]]) -> jinja2.Environment:
+    """A Jinja2 environment for the project; reused (its compiled templates with it) while no template changes."""
+    global _envs
+    key = _fp(root.resolve().as_posix(), templates)
+    env = _envs.get(key) or make_environment(root / "templates")
+    _envs = {key: env}
+    return env
+
+
 def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None) -> Rendered:
-    env = make_environment(root / "templates")
+    templates = _template_text(root)
+    env = environment(root, templates)
     env.globals.update(template_globals(site))  # canonical URLs and schema.org data for the head
     files, hrefs = static_assets(root)
     for name, data in (extra_static or {}).items():
@@ -239,7 +259,7 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
 
     r = Renderer(site, env, diags, hrefs)
     global _memo
-    keys = RenderKeys(site, root, hrefs, script, extra_static or {})
+    keys = RenderKeys(site, templates, hrefs, script, extra_static or {})
     memo: dict[str, bytes] = {}
 
     def once(key: str, make) -> bytes:
@@ -269,9 +289,9 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
     except jinja2.TemplateError as exc:
         diags.error(template_location(exc, root), f"template error: {exc.message or type(exc).__name__}")
         return Rendered({})
+    files["facts.json"] = once(_fp(keys.book, "facts.json"), lambda: facts_json(site).decode())
+    files["facts.csv"] = once(_fp(keys.book, "facts.csv"), lambda: facts_csv(site).decode())
     _memo = memo
-    files["facts.json"] = facts_json(site)
-    files["facts.csv"] = facts_csv(site)
     files.update(extra_files(site))
     return Rendered(files)
 
