@@ -188,7 +188,32 @@ def _each_mapping(entries: YList, what: str, diags: Diagnostics):
             diags.error(entries.at(i), f"each {what} must be a mapping of fields")
 
 
+# Facts made in the last build, by the parsed YAML mapping they came from (kept alive, and so
+# unchanged, while their file's text is): a long-running preview rebuilds only the facts of edited files.
+_made: dict[int, tuple[YMap, Fact, bool, tuple]] = {}
+_made_now: dict[int, tuple[YMap, Fact, bool, tuple]] = {}
+
+
+def _load_fact_once(m: YMap, diags: Diagnostics) -> tuple[Fact, bool]:
+    hit = _made.get(id(m))
+    if hit is None or hit[0] is not m:
+        local = Diagnostics()
+        fact, ok = _load_fact(m, local)
+        hit = (m, fact, ok, tuple(local.items))
+    _made_now[id(m)] = hit
+    diags.items.extend(hit[3])
+    return hit[1], hit[2]
+
+
 def load_facts(sources: Sources, diags: Diagnostics) -> FactBook:
+    global _made, _made_now
+    try:
+        return _load_facts(sources, diags)
+    finally:
+        _made, _made_now = _made_now, {}
+
+
+def _load_facts(sources: Sources, diags: Diagnostics) -> FactBook:
     book = FactBook(incomplete=sources.failed_under("content/facts/"),
                     sources_incomplete=sources.failed_under("content/sources"))
     for file in sources.of_kind("sources"):
@@ -211,7 +236,7 @@ def load_facts(sources: Sources, diags: Diagnostics) -> FactBook:
         book.incomplete |= len(diags.errors) > before and not isinstance(data, YMap)
         entries = _entries(data, file.rel, "facts", diags, data is None and _only_comments(file.text))
         for m in _each_mapping(entries or [], "fact", diags):
-            fact, ok = _load_fact(m, diags)
+            fact, ok = _load_fact_once(m, diags)
             if not fact.id:
                 continue
             if fact.id in seen:

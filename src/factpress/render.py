@@ -73,6 +73,7 @@ def fact_html(fact: Fact, field: str, site: Site) -> Markup:
 # Rendered pages of the last build in this process, by a key of everything they were made from, so
 # the preview server re-renders only what an edit changed. Never on disk; bytes shared with the output.
 _memo: dict[str, bytes] = {}
+_fact_fps: dict[int, tuple[object, str]] = {}
 
 
 def _fp(*parts) -> str:
@@ -102,6 +103,7 @@ class RenderKeys:
     def __init__(self, site: Site, templates: list[tuple[str, str]], hrefs: dict[str, str], script,
                  extra: dict[str, bytes]):
         self._facts: dict[str, str] = {}
+        self.fact_fps: dict[int, tuple[object, str]] = {}
         own = [text for path, text in templates if not path.startswith((THEME / "templates").as_posix())]
         self.book = _fp(list(site.book.facts.values()), list(site.book.sources.values()))
         nav = [(p.slug, p.title, p.summary, p.order, p.rel) for p in ([site.home] if site.home else []) + site.pages]
@@ -120,14 +122,18 @@ class RenderKeys:
                 cited.append(self._fact(book, use.name))
             elif use.kind == "table":
                 cited.append(self.book)
-        own = (page.rel, page.source_sha) if page.source_sha else (page.rel, page.body, page.title, page.summary,
-                                                                   page.headings, page.uses)
-        return _fp(self.common, "page", own, prev.href if prev else "", nxt.href if nxt else "", cited)
+        own = page.source_sha or _fp(page.body, page.title, page.summary, page.headings, page.uses)
+        parts = [self.common, "page", page.rel, own, prev.href if prev else "", nxt.href if nxt else "", *cited]
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def _fact(self, book, fid: str) -> str:
         fp = self._facts.get(fid)
         if fp is None:
-            fp = self._facts[fid] = _fp(book.facts.get(fid))
+            fact = book.facts.get(fid)
+            hit = _fact_fps.get(id(fact))  # facts are kept across builds while their file is unchanged
+            fp = hit[1] if hit is not None and hit[0] is fact else _fp(fact)
+            self._facts[fid] = fp
+            self.fact_fps[id(fact)] = (fact, fp)
         return fp
 
     def whole(self, name: str) -> str:
@@ -292,6 +298,8 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
     files["facts.json"] = once(_fp(keys.book, "facts.json"), lambda: facts_json(site).decode())
     files["facts.csv"] = once(_fp(keys.book, "facts.csv"), lambda: facts_csv(site).decode())
     _memo = memo
+    global _fact_fps
+    _fact_fps = keys.fact_fps
     files.update(extra_files(site))
     return Rendered(files)
 
