@@ -94,6 +94,18 @@ def _template_text(root: Path) -> list[tuple[str, str]]:
     return out
 
 
+def _reads_everything(template: str) -> bool:
+    """Whether a template may show any fact or page: it names the site or the fact book itself.
+    A template that does not parse counts as one that does (its error is reported when it renders)."""
+    from jinja2 import meta
+
+    try:
+        names = meta.find_undeclared_variables(jinja2.Environment().parse(template))
+    except jinja2.TemplateSyntaxError:
+        return True
+    return bool(names & {"site", "book"})
+
+
 class RenderKeys:
     """What each output page depends on, as short digests. Everything that any page may show from
     elsewhere (settings, templates, assets, charts, every page's title and summary, the sources) is
@@ -107,7 +119,7 @@ class RenderKeys:
         own = [text for path, text in templates if not path.startswith((THEME / "templates").as_posix())]
         self.book = _fp(list(site.book.facts.values()), list(site.book.sources.values()))
         nav = [(p.slug, p.title, p.summary, p.order, p.rel) for p in ([site.home] if site.home else []) + site.pages]
-        broad = any(re.search(r"\b(site|book)\b", text) for text in own)
+        broad = any(_reads_everything(text) for text in own)
         self.common = _fp(__version__, site.settings, templates, hrefs, script, nav,
                           sorted((k, hashlib.sha256(v).hexdigest()) for k, v in extra.items()),
                           sorted((cid, out.title, out.description, out.spec, out.svg, out.facts_read, out.table_sources)
