@@ -156,3 +156,22 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(tmp_path):
                            capture_output=True, env=env)
     assert piped.returncode == 0
     assert b"factpress: pages" not in piped.stderr + piped.stdout
+
+
+def test_a_template_error_reads_the_same_from_parallel_workers(tmp_path):
+    project = tmp_path / "corpus"
+    write_corpus(project, 80, 100, 0, 5)
+    (project / "templates").mkdir()
+    (project / "templates" / "page.html").write_text(
+        '{% extends "theme/page.html" %}\n{% block head %}\n<meta name="x" content="{{ page.no_such_field }}">\n'
+        '{% endblock %}\n', "utf-8")
+    messages = {}
+    for jobs in ("1", "2"):
+        run = subprocess.run([sys.executable, "-m", "factpress", "build", "-q", "-j", jobs, str(project)],
+                             capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1600000000"))
+        assert run.returncode == 1
+        assert "Traceback" not in run.stderr
+        messages[jobs] = [line for line in run.stderr.splitlines() if "error" in line]
+    assert messages["1"] == messages["2"]
+    assert messages["1"][0].startswith("templates/page.html:3: error: template error:"), messages["1"]
+    assert not (project / "site").exists()

@@ -11,7 +11,7 @@ from factpress.config import load_settings
 from factpress.errors import BuildFailed, Diagnostics
 from factpress.facts import load_facts
 from factpress.output import FolderOutput, MemoryOutput, WriteReport
-from factpress.pages import PageStats, parse_pages
+from factpress.pages import PageStats, default_jobs, parse_pages
 from factpress.progress import Progress
 from factpress.render import Rendered, render_site
 from factpress.site import Site, assemble
@@ -84,7 +84,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
         failed = bool(diags.errors) or (strict and diags.warnings)
         if not failed:
             progress.stage("rendering")
-        rendered = None if failed else render_site(site, root, diags)
+        rendered = None if failed else render_site(site, root, diags, jobs=default_jobs() if jobs is None else jobs)
         if rendered is not None and site.settings.pdf and not diags.errors:
             progress.stage("pdf")
             rendered_pdf(site, root, diags, rendered, checking=output is None)

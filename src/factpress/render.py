@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -256,7 +257,47 @@ def environment(root: Path, templates: list[tuple[str, str]]) -> jinja2.Environm
     return env
 
 
-def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None) -> Rendered:
+PARALLEL_MIN = 64  # fewer pages to render than this are rendered in this process: a pool costs more
+
+
+class _PoolTemplateError(jinja2.TemplateError):
+    """A template error met in a worker, with the location it was found at there."""
+
+    def __init__(self, loc: SourceLocation, message: str):
+        super().__init__(message)
+        self.loc = loc
+
+
+_render_work: tuple = ()
+
+
+def _render_at(i: int):
+    pages, render, root = _render_work
+    try:
+        return i, render(pages[i]).encode(), None
+    except jinja2.TemplateError as exc:
+        return i, b"", (template_location(exc, root), exc.message or type(exc).__name__)
+
+
+def _render_in_pool(pages: list, render, root: Path, jobs: int):
+    """(index, bytes) of each page, rendered by forked workers that inherit the assembled site."""
+    global _render_work
+    _render_work = (pages, render, root)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(pages))) as pool:
+            chunk = max(1, min(32, len(pages) // (jobs * 8)))
+            for i, data, error in pool.imap_unordered(_render_at, range(len(pages)), chunksize=chunk):
+                if error is not None:
+                    pool.terminate()
+                    raise _PoolTemplateError(*error)
+                yield i, data
+    finally:
+        _render_work = ()
+
+
+def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None,
+                jobs: int = 1) -> Rendered:
+    """jobs: processes that may render pages when many changed (fork only; the preview uses 1)."""
     templates = _template_text(root)
     env = environment(root, templates)
     env.globals.update(template_globals(site))  # canonical URLs and schema.org data for the head
@@ -291,11 +332,18 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         files["index.html"] = once(keys.whole("index"), lambda: r.template(
             "index.html", page=site.home, body=r.body(site.home) if site.home else "", current="index",
             chart_script=page_scripts(site.home)))
-        for page in site.pages:
+        def render_page(page) -> str:
             prev, nxt = site.neighbours(page)
-            files[page.href] = once(keys.page(page, prev, nxt, site.book), lambda: r.template(
-                "page.html", page=page, body=r.body(page), prev=prev, next=nxt, current=page.slug,
-                chart_script=page_scripts(page)))
+            return r.template("page.html", page=page, body=r.body(page), prev=prev, next=nxt, current=page.slug,
+                              chart_script=page_scripts(page))
+
+        page_keys = [keys.page(page, *site.neighbours(page), site.book) for page in site.pages]
+        todo = [i for i, key in enumerate(page_keys) if key not in _memo]
+        if jobs > 1 and len(todo) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+            for i, data in _render_in_pool([site.pages[i] for i in todo], render_page, root, jobs):
+                _memo[page_keys[todo[i]]] = data
+        for page, key in zip(site.pages, page_keys):
+            files[page.href] = once(key, lambda: render_page(page))
         for chart_id, page in site.chart_pages().items():
             chart = site.charts.outputs[chart_id]
             files.update(chart_files(site, chart))
@@ -304,6 +352,9 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
                 chart_script=script))
         files["sources.html"] = once(keys.whole("sources"), lambda: r.template("sources.html", current="sources"))
         files["data.html"] = once(keys.whole("data"), lambda: r.template("data.html", current="data"))
+    except _PoolTemplateError as exc:
+        diags.error(exc.loc, f"template error: {exc.message}")
+        return Rendered({})
     except jinja2.TemplateError as exc:
         diags.error(template_location(exc, root), f"template error: {exc.message or type(exc).__name__}")
         return Rendered({})
