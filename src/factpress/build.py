@@ -128,15 +128,22 @@ class PdfBuild:
     size: int
 
 
-def run_pdf(root: Path, dest: Path, options: PrintOptions) -> PdfBuild:
+def run_pdf(root: Path, dest: Path, options: PrintOptions, progress: Progress | None = None) -> PdfBuild:
     """The report as one PDF file at dest; the file is left alone when its bytes would not change."""
     from factpress.output import write_file_atomic
     from factpress.pdf import make_pdf
 
+    progress = progress or Progress()
     diags = Diagnostics()
-    site = load_site(root, diags)
-    fail_if_errors(diags, what="pdf")
-    made = make_pdf(site, root, diags, options)
-    fail_if_errors(diags, what="pdf")
-    written = write_file_atomic(dest, made.data)
+    try:
+        site = load_site(root, diags, progress=progress)
+        fail_if_errors(diags, what="pdf")
+        progress.stage("pdf")
+        made = make_pdf(site, root, diags, options)
+        fail_if_errors(diags, what="pdf")
+        progress.stage("writing")
+        written = write_file_atomic(dest, made.data)
+    finally:
+        progress.close()
+        end_of_build()
     return PdfBuild(site, diags, made.pages, written, made.cached, len(made.data))

@@ -154,7 +154,9 @@ def pdf(project: Path, output: Path | None, paper: str | None, no_appendix: bool
 
     dest = output or project / "report.pdf"
     options = PrintOptions(paper=paper, appendix=not no_appendix)  # click gives the choice as listed: A4 or Letter
-    result = run_pdf(project, dest, options)
+    from factpress.progress import for_terminal
+
+    result = run_pdf(project, dest, options, progress=for_terminal(quiet))
     echo_warnings(result.diagnostics, quiet)
     if not quiet:
         state = "written" if result.written else "unchanged"
