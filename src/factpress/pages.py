@@ -22,7 +22,7 @@ from factpress.errors import Diagnostic, Diagnostics
 from factpress.markdown import Page, parse_page
 from factpress.sources import SourceFile
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 CACHE_FILE = Path(".factpress-cache") / "pages.pickle"
 PARALLEL_MIN = 64  # fewer pages than this to parse are parsed in this process: a pool costs more
 Parsed = tuple[Page | None, tuple[Diagnostic, ...]]
