@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, cli, tree
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -53,7 +54,17 @@ def test_prose_edit_parses_one_page_and_matches_a_cold_build(report, tmp_path):
     assert site == cold(report, tmp_path)
 
 
-def test_edits_outside_a_page_reach_every_page_that_shows_them(report, tmp_path):
+@pytest.fixture(params=["one-off", "kept"])
+def keeping(request):
+    """Builds as `factpress build` makes them, and as the preview makes them (inputs kept in memory)."""
+    from factpress import memo
+
+    memo.keep_between_builds(request.param == "kept")
+    yield request.param
+    memo.keep_between_builds(False)
+
+
+def test_edits_outside_a_page_reach_every_page_that_shows_them(report, tmp_path, keeping):
     """Pages come from the cache, but a fact, a title or a template edit still shows everywhere it should:
     after each edit, the site is the one a cold build makes."""
     build(report)

@@ -9,6 +9,7 @@ from factpress.errors import Diagnostics, SourceLocation
 from factpress.fields import Reader, did_you_mean
 from factpress.quantities import CHANGE_BASES, CHANGE_UNITS, PERIOD_RE, SCALES, UNITS, Change, Quantity, parse_fraction, period_text
 from factpress.sources import Sources
+from factpress import memo
 from factpress.yamlfile import YList, YMap, parse_yaml_file
 
 SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
@@ -195,6 +196,8 @@ _made_now: dict[int, tuple[YMap, Fact, bool, tuple]] = {}
 
 
 def _load_fact_once(m: YMap, diags: Diagnostics) -> tuple[Fact, bool]:
+    if not memo.KEEP:
+        return _load_fact(m, diags)
     hit = _made.get(id(m))
     if hit is None or hit[0] is not m:
         local = Diagnostics()

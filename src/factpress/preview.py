@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from factpress import memo
 from factpress.build import BuildResult, run_build
 from factpress.errors import BuildFailed
 from factpress.output import MemoryOutput
@@ -94,6 +95,7 @@ def build_in_process(root: Path, output: MemoryOutput) -> BuildResult:
     """The preview's build: pages are parsed in this process (the server's threads make forking
     unsafe), and the pages parsed by the last build are reused from memory; the page cache on disk
     is written by the first build only."""
+    memo.keep_between_builds()
     return run_build(root, output, jobs=1, persist=None)
 
 

@@ -7,6 +7,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from factpress import memo
 from factpress.errors import Diagnostics, SourceLocation
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a content file larger than this is refused, unread
@@ -161,7 +162,7 @@ def discover(root: Path, diags: Diagnostics) -> Sources:
             sha = hashlib.sha256(raw).hexdigest()
             file = SourceFile(kind, path, rel, text, sha, raw if binary else b"")
             sources.files.append(file)
-            if sig is not None and sig == _signature(path):  # unchanged while it was read
+            if memo.KEEP and sig is not None and sig == _signature(path):  # unchanged while it was read
                 now[str(path)] = (sig, file)
     for link in outside:
         rel = link.relative_to(root).as_posix()

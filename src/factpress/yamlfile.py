@@ -175,6 +175,10 @@ _seen_now: dict[tuple[str, str], tuple[object, tuple]] = {}
 def parse_yaml_file(text: str, path: str, diags: Diagnostics):
     """parse_yaml, reusing the result for a file whose text is as it was in the last build (the
     result is only read, never changed, by its callers)."""
+    from factpress import memo
+
+    if not memo.KEEP:
+        return parse_yaml(text, path, diags)
     key = (path, text)
     hit = _parsed.get(key) or _seen_now.get(key)
     if hit is None:
