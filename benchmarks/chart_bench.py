@@ -72,8 +72,24 @@ def build(project: Path) -> float:
     return elapsed
 
 
+SPIN = "import time\nt = time.perf_counter()\nx = 0\nfor i in range(5_000_000): x += i\nprint(time.perf_counter() - t)"
+
+
+def parallelism() -> float:
+    """How much faster two CPU-bound processes finish side by side than one after the other
+    (2.0 on two free cores; near 1.0 when the machine is shared and busy)."""
+    def run(k: int) -> float:
+        t = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.DEVNULL) for _ in range(k)]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - t
+    return 2 * run(1) / run(2)
+
+
 def main(sizes: list[int]) -> None:
-    print(f"{os.cpu_count()} CPUs; times include Python start-up")
+    print(f"{os.cpu_count()} CPUs, parallel speed-up of two processes now {parallelism():.2f}x; "
+          "times include Python start-up")
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             project = make_project(Path(tmp) / "p", n)
