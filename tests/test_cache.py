@@ -1,8 +1,11 @@
 """Rebuilds through the CLI: unchanged output is left alone, edits reach exactly the pages they affect."""
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
+
+import pytest
 
 from conftest import cli, tree
 
@@ -104,3 +107,29 @@ def test_a_skipped_build_shows_the_warnings_of_the_build_it_stands_for(mini):
     assert "up to date" in second.output
     warning = [line for line in first.output.splitlines() if "spare-fact" in line]
     assert warning and warning == [line for line in second.output.splitlines() if "spare-fact" in line]
+
+
+@pytest.mark.slow
+def test_vega_bundle_is_shared_between_projects_only_when_whole(mini, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    _build(mini)
+    shared = list((tmp_path / "user-cache" / "factpress").glob("vega-bundle-*.js"))
+    assert len(shared) == 1
+    made = [p.read_bytes() for p in (mini / "site" / "assets").glob("vega-*.js")]
+    assert made == [shared[0].read_bytes()]
+
+    # a new project takes the bundle from the user's cache, as it is there
+    other = tmp_path / "other"
+    shutil.copytree(mini, other, ignore=shutil.ignore_patterns("site", ".factpress-cache"))
+    marked = made[0] + b"\n// from the user cache\n"
+    shared[0].write_bytes(marked)
+    shared[0].with_suffix(".sha256").write_text(hashlib.sha256(marked).hexdigest())
+    _build(other)
+    assert [p.read_bytes() for p in (other / "site" / "assets").glob("vega-*.js")] == [marked]
+
+    # a damaged one is not used: the project makes its own, byte for byte the first
+    third = tmp_path / "third"
+    shutil.copytree(mini, third, ignore=shutil.ignore_patterns("site", ".factpress-cache"))
+    shared[0].write_bytes(marked + b"damage")
+    _build(third)
+    assert [p.read_bytes() for p in (third / "site" / "assets").glob("vega-*.js")] == made

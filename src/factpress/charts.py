@@ -94,14 +94,36 @@ class ChartCache:
 
         return self.dir / f"vega-bundle-{re.sub(r'[^0-9A-Za-z.]+', '-', self.renderer)}.js"
 
-    def bundle_ok(self) -> bool:
-        """The bundle is on disk and matches the digest written beside it (a damaged one is made again)."""
+    @property
+    def shared_bundle(self) -> Path | None:
+        """The same bundle in the user's cache folder, so a new project need not make it again:
+        it depends only on the vl-convert version, which its name carries."""
+        base = os.environ.get("XDG_CACHE_HOME", "")
         try:
-            data = self.bundle.read_bytes()
-            digest = self.bundle.with_suffix(".sha256").read_text(encoding="ascii")
-        except (OSError, ValueError):
+            folder = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+        except RuntimeError:  # no home folder
+            return None
+        return folder / "factpress" / self.bundle.name
+
+    def bundle_ok(self) -> bool:
+        """The bundle is on disk and matches the digest written beside it (a damaged one is made
+        again); one from the user's cache is checked the same way and copied into the project."""
+        if _read_checked(self.bundle) is not None:
+            return True
+        shared = self.shared_bundle
+        data = _read_checked(shared) if shared is not None else None
+        if data is None:
             return False
-        return hashlib.sha256(data).hexdigest() == digest
+        _write_checked(self.bundle, data)
+        return True
+
+    def store_bundle(self, data: bytes) -> None:
+        _write_checked(self.bundle, data)
+        if self.shared_bundle is not None:
+            try:
+                _write_checked(self.shared_bundle, data)
+            except OSError:  # a read-only or missing home: the project's copy is enough
+                pass
 
     def file_key(self, file: SourceFile) -> str:
         return _sha(file.rel, file.text, __version__, _version("altair"), self.renderer)
@@ -157,19 +179,25 @@ class ChartCache:
         _write(self.dir / "files" / f"{self.file_key(file)}.json", json.dumps({"charts": records}, sort_keys=True).encode())
 
 
+def _read_checked(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+        digest = path.with_suffix(".sha256").read_text(encoding="ascii")
+    except (OSError, ValueError):
+        return None
+    return data if hashlib.sha256(data).hexdigest() == digest else None
+
+
+def _write_checked(path: Path, data: bytes) -> None:
+    _write(path, data)
+    _write(path.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())
+
+
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-
-
-def make_bundle(cache: ChartCache):
-    """A function that writes the vega-embed bundle (and its digest) into the cache."""
-    def store(data: bytes) -> None:
-        _write(cache.bundle, data)
-        _write(cache.bundle.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())
-    return store
 
 
 @dataclass
@@ -225,7 +253,7 @@ def run_charts(stale: list[SourceFile], book: FactBook, cache: ChartCache, timeo
     rendering: dict[str, tuple[str, str]] = {}  # out key -> (spec, file of its first chart)
     render_errors: list = []
     size = min(os.cpu_count() or 1, 2 * len(stale) + bundle)
-    args = (stale, book, cache.data_dir, cache.put, make_bundle(cache))
+    args = (stale, book, cache.data_dir, cache.put, cache.store_bundle)
     workers = [_Worker(ctx, worker, args) for _ in range(size)]
 
     def dispatch(w: _Worker) -> None:
@@ -377,7 +405,7 @@ def write_bundle(cache: ChartCache) -> None:
 
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=ctx) as pool:
-        make_bundle(cache)(pool.submit(javascript_bundle).result().encode())
+        cache.store_bundle(pool.submit(javascript_bundle).result().encode())
 
 
 def _outputs(files, per_file, cache: ChartCache, diags: Diagnostics) -> Charts:
