@@ -354,3 +354,26 @@ def test_chart_outputs_are_byte_identical_without_the_cache(mini, tmp_path):
     assert cli("build", mini, "-o", tmp_path / "b").exit_code == 0
     a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
     assert "charts/c1.png" in a and a == b
+
+
+UNDRAWABLE = '''import altair as alt
+from factpress import chart
+
+@chart("c1", title="Trade")
+def c1(facts):
+    return alt.Chart(alt.Data(values=[{"r": "Zhejiang", "v": facts.value("zj-trade")}])).mark_bar().encode(x="r:N", y="v:Q")
+
+@chart("undrawable")
+def undrawable(facts):
+    base = alt.Chart(alt.Data(values=[{"r": "Zhejiang", "v": 1}]))
+    return base.transform_calculate(w="nosuchfunction(datum.v)").mark_bar().encode(x="r:N", y="w:Q")
+'''
+
+
+def test_chart_vega_cannot_draw_is_a_one_line_error(mini):
+    chart_project(mini, UNDRAWABLE)
+    result = cli("build", mini)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert re.search(r"^charts/c\.py:8: error: chart 'undrawable' could not be rendered: .*nosuchfunction", result.output, re.M), result.output
+    assert not (mini / "site").exists()

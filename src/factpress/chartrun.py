@@ -75,6 +75,12 @@ def render_spec(spec_json: str) -> tuple[str, bytes]:
     return svg, vl_convert.svg_to_png(svg, scale=2)
 
 
+def _reason(exc: Exception) -> str:
+    """The line of a vl-convert error that says what is wrong (not its heading nor its stack)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip() and not line.strip().startswith("at ")]
+    return next((line for line in lines if not line.endswith(":")), lines[0] if lines else type(exc).__name__)
+
+
 def worker(conn, files: list, book, data_dir: Path, store, store_bundle) -> None:
     """Entry point of a worker process; tasks come from the parent through conn until it sends None:
     ("file", index, skip): run files[index]; ("render", key, spec): render and store(key, spec, svg, png);
@@ -90,7 +96,11 @@ def worker(conn, files: list, book, data_dir: Path, store, store_bundle) -> None
             file = files[task[1]]
             run_file(conn, file.path, file.text, book, data_dir, task[2])
         elif task[0] == "render":
-            svg, png = render_spec(task[2])
+            try:
+                svg, png = render_spec(task[2])
+            except Exception as exc:  # a spec Vega accepts in the schema but cannot draw
+                conn.send(("render-error", task[1], _reason(exc)))
+                continue
             store(task[1], task[2], svg, png)
             conn.send(("rendered", task[1]))
         elif task[0] == "bundle":

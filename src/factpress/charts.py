@@ -241,8 +241,8 @@ def run_charts(stale: list[SourceFile], book: FactBook, cache: ChartCache, timeo
     in this process, so forking stays safe however long this process lives (the preview server)."""
     import multiprocessing
     from collections import deque
-    from multiprocessing.connection import wait
     import time
+    from multiprocessing.connection import wait
 
     from factpress.chartrun import worker
 
@@ -250,7 +250,7 @@ def run_charts(stale: list[SourceFile], book: FactBook, cache: ChartCache, timeo
     runs = [_FileRun() for _ in stale]
     queue: deque = deque([("bundle",)] if bundle else [])  # the longest task first, so no core idles at the end
     queue.extend(("file", i) for i in range(len(stale)))
-    rendering: dict[str, tuple[str, str]] = {}  # out key -> (spec, file of its first chart)
+    rendering: dict[str, tuple[str, tuple[SourceLocation, str]]] = {}  # out key -> (spec, (place, id) of its first chart)
     render_errors: list = []
     size = min(os.cpu_count() or 1, 2 * len(stale) + bundle)
     args = (stale, book, cache.data_dir, cache.put, cache.store_bundle)
@@ -305,13 +305,18 @@ def run_charts(stale: list[SourceFile], book: FactBook, cache: ChartCache, timeo
                         run, file = runs[w.task[1]], stale[w.task[1]]
                         run.errors.append((file.rel, 0, 0, f"chart '{w.current or file.rel}' stopped its process", ""))
                     elif w.task[0] == "render":
-                        render_errors.append((rendering[w.task[1]][1], "a chart's rendering stopped its process"))
+                        loc, name = rendering[w.task[1]][1]
+                        render_errors.append((loc, f"chart '{name}': rendering stopped its process"))
                     else:
-                        render_errors.append(("charts", "making the vega-embed bundle stopped its process"))
+                        render_errors.append((SourceLocation("charts"), "making the vega-embed bundle stopped its process"))
                     workers[i] = replace(w)
                     continue
                 w.deadline = None if w.deadline is None else now + timeout
                 if msg[0] in ("rendered", "bundle", "end"):
+                    w.task = None
+                elif msg[0] == "render-error":
+                    loc, name = rendering[msg[1]][1]
+                    render_errors.append((loc, f"chart '{name}' could not be rendered: {msg[2]}"))
                     w.task = None
                 elif msg[0] == "file-error":
                     runs[w.task[1]].errors.append((stale[w.task[1]].rel, msg[1], msg[2], msg[3], ""))
@@ -329,7 +334,8 @@ def run_charts(stale: list[SourceFile], book: FactBook, cache: ChartCache, timeo
                     if spec is not None:
                         key = cache.out_key(spec)
                         if key not in rendering and not cache.has(key):
-                            rendering[key] = (spec, stale[w.task[1]].rel)
+                            line = next((d[3] for d in run.defs if d[0] == msg[1]), 0)
+                            rendering[key] = (spec, (SourceLocation(stale[w.task[1]].rel, line), msg[1]))
                             queue.append(("render", key))
     finally:
         for w in workers:
@@ -352,8 +358,8 @@ def build_charts(sources: Sources, book: FactBook, root: Path, timeout: float, d
         import altair  # noqa: F401  imported once here, so every worker starts with it loaded
 
         runs, rendered, render_errors = run_charts(stale, book, cache, timeout, bundle=not cache.bundle_ok())
-        for path, message in render_errors:
-            diags.error(SourceLocation(path), message)
+        for loc, message in render_errors:
+            diags.error(loc, message)
         _collect(stale, runs, rendered, per_file, cache, book, diags)
     if not diags.errors:
         cache.prune({cache.file_key(f) for f in files}, {r["out"] for recs in per_file.values() for r in recs if "out" in r})
