@@ -15,6 +15,11 @@ medians of 3 runs, seconds (ratio to one by one):
   N=100, a process per file      12.49     14.31 (1.15x)  13.65 (1.09x)   0.87 (0.073x)
   N=100, worker pool             10.21     12.26 (1.13x)   9.61 (0.91x)   0.69 (0.068x)
 
+With the two CPUs free (speed-up 1.88x and 1.57x during the runs), one run each, N=100:
+
+  a process per file             12.00     10.00 (0.83x)   7.62 (0.64x)   0.66 (0.055x)
+  worker pool                    12.27      6.91 (0.56x)   6.09 (0.50x)   0.59 (0.048x)
+
 Where a cold build's time goes, per chart: the chart function and Altair's validated
 to_dict about 24 ms, the themed SVG 30-42 ms, the PNG rasterised from it 15-44 ms (the
 theme's font list makes rasterising slower than for an unthemed chart); once per worker
