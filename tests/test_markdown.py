@@ -35,7 +35,7 @@ def read_fixtures(path: Path):
 @pytest.fixture(scope="module")
 def renderer():
     diags = Diagnostics()
-    site = load_site(PROJECTS / "mini", diags)
+    site = load_site(PROJECTS / "mini", diags, persist=False)
     assert not diags.errors, diags.errors
     return Renderer(site, make_environment(PROJECTS / "mini" / "templates"), diags, {})
 

@@ -10,11 +10,13 @@ from factpress.charts import build_charts
 from factpress.config import load_settings
 from factpress.errors import BuildFailed, Diagnostics
 from factpress.facts import load_facts
-from factpress.markdown import parse_page
 from factpress.output import FolderOutput, MemoryOutput, WriteReport
+from factpress.pages import PageStats, default_jobs, parse_pages
+from factpress.progress import Progress
 from factpress.render import Rendered, render_site
 from factpress.site import Site, assemble
 from factpress.sources import discover
+from factpress.yamlfile import end_of_build
 
 if TYPE_CHECKING:
     from factpress.printdoc import PrintOptions
@@ -26,17 +28,26 @@ class BuildResult:
     rendered: Rendered | None
     diagnostics: Diagnostics
     report: WriteReport | None = None
+    pages: PageStats | None = None
 
 
-def load_site(root: Path, diags: Diagnostics) -> Site:
-    """Read everything and assemble the report in memory; problems go to diags."""
+def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress: Progress | None = None,
+              stats: PageStats | None = None, persist: bool | None = True) -> Site:
+    """Read everything and assemble the report in memory; problems go to diags.
+    jobs: processes for parsing pages (None: one per core when many pages changed)."""
+    progress = progress or Progress()
+    progress.stage("reading")
     sources = discover(root, diags)
     settings = load_settings(sources, diags)
     book = load_facts(sources, diags)
     mark = len(diags.items)
+    progress.stage("charts")
     charts = build_charts(sources, book, root, settings.chart_timeout, diags)
     charts_incomplete = _chart_consequences(diags, mark, book, sources)
-    pages = [p for p in (parse_page(f, settings.raw_html, diags) for f in sources.of_kind("page")) if p]
+    pages, page_stats = parse_pages(sources.of_kind("page"), settings.raw_html, root, diags, jobs, progress,
+                                     persist)
+    if stats is not None:
+        stats.__dict__.update(page_stats.__dict__)
     unreadable = frozenset(rel for rel in sources.failed if rel.endswith(".md"))
     return assemble(settings, book, pages, charts, diags, unreadable, charts_incomplete)
 
@@ -59,19 +70,32 @@ PDF_NAME = "report.pdf"
 
 
 def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bool = False,
-              pdf: bool = False) -> BuildResult:
-    """The whole pipeline. With output None nothing is written (check). pdf adds the report as PDF."""
+              pdf: bool = False, jobs: int | None = None, progress: Progress | None = None,
+              persist: bool | None = True) -> BuildResult:
+    """The whole pipeline. With output None nothing is written (check). pdf adds the report as PDF.
+    jobs: processes for parsing pages; progress: where a terminal sees how far the build is."""
+    progress = progress or Progress()
     diags = Diagnostics()
-    site = load_site(root, diags)
-    if pdf:
-        site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
-    failed = bool(diags.errors) or (strict and diags.warnings)
-    rendered = None if failed else render_site(site, root, diags)
-    if rendered is not None and site.settings.pdf and not diags.errors:
-        rendered_pdf(site, root, diags, rendered, checking=output is None)
-    fail_if_errors(diags, strict, what="check" if output is None else "build")
-    report = output.commit(rendered.files) if output is not None else None
-    return BuildResult(site, rendered, diags, report)
+    stats = PageStats()
+    try:
+        site = load_site(root, diags, jobs, progress, stats, persist)
+        if pdf:
+            site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
+        failed = bool(diags.errors) or (strict and diags.warnings)
+        if not failed:
+            progress.stage("rendering")
+        rendered = None if failed else render_site(site, root, diags, jobs=default_jobs() if jobs is None else jobs)
+        if rendered is not None and site.settings.pdf and not diags.errors:
+            progress.stage("pdf")
+            rendered_pdf(site, root, diags, rendered, checking=output is None)
+        fail_if_errors(diags, strict, what="check" if output is None else "build")
+        if output is not None:
+            progress.stage("writing")
+        report = output.commit(rendered.files) if output is not None else None
+    finally:
+        progress.close()
+        end_of_build()
+    return BuildResult(site, rendered, diags, report, stats)
 
 
 def rendered_pdf(site: Site, root: Path, diags: Diagnostics, rendered: Rendered, checking: bool) -> None:
@@ -104,15 +128,22 @@ class PdfBuild:
     size: int
 
 
-def run_pdf(root: Path, dest: Path, options: PrintOptions) -> PdfBuild:
+def run_pdf(root: Path, dest: Path, options: PrintOptions, progress: Progress | None = None) -> PdfBuild:
     """The report as one PDF file at dest; the file is left alone when its bytes would not change."""
     from factpress.output import write_file_atomic
     from factpress.pdf import make_pdf
 
+    progress = progress or Progress()
     diags = Diagnostics()
-    site = load_site(root, diags)
-    fail_if_errors(diags, what="pdf")
-    made = make_pdf(site, root, diags, options)
-    fail_if_errors(diags, what="pdf")
-    written = write_file_atomic(dest, made.data)
+    try:
+        site = load_site(root, diags, progress=progress)
+        fail_if_errors(diags, what="pdf")
+        progress.stage("pdf")
+        made = make_pdf(site, root, diags, options)
+        fail_if_errors(diags, what="pdf")
+        progress.stage("writing")
+        written = write_file_atomic(dest, made.data)
+    finally:
+        progress.close()
+        end_of_build()
     return PdfBuild(site, diags, made.pages, written, made.cached, len(made.data))

@@ -57,10 +57,14 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: PROJECT/site].")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write report.pdf into the site and link to it (as 'pdf: true' in report.yaml does).")
-@click.option("-v", "--verbose", is_flag=True, help="Also say which charts were rendered and which came from the cache.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say how many pages were parsed and cached, and which charts were rendered "
+                                                    "and which came from the cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes for parsing pages [default: one per core, when many pages changed].")
 @click.option("--force", is_flag=True, help="Build into an output folder that looks unsafe (the project, content/, other files); "
                                             "files factpress did not write are kept.")
-def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbose: bool, force: bool) -> None:
+def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbose: bool, jobs: int | None,
+          force: bool) -> None:
     """Build the site into PROJECT/site (or --output)."""
     from factpress.build import run_build
     from factpress.output import FolderOutput, output_refusal
@@ -82,7 +86,10 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
                     click.echo(line, err=True)
                 click.echo(f"built {count} files into {dest} (0 written, {count} unchanged, 0 removed; up to date)")
             return
-    result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf)
+    from factpress.progress import for_terminal
+
+    result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf, jobs=jobs,
+                       progress=for_terminal(quiet))
     if inputs is not None:
         uptodate.record(project, dest, inputs, len(result.rendered.files),
                         [d.format() for d in result.diagnostics.sorted() if d.severity == "warning"])
@@ -92,6 +99,8 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
         click.echo(f"built {len(result.rendered.files)} files into {dest} "
                    f"({len(r.written)} written, {len(r.unchanged)} unchanged, {len(r.removed)} removed)")
     if verbose:
+        p = result.pages
+        click.echo(f"pages: {p.parsed} parsed{f' in {p.jobs} processes' if p.jobs > 1 else ''}, {p.cached} cached")
         charts = result.site.charts
         for chart_id, state in sorted(charts.status.items()):
             click.echo(f"chart {chart_id}: {state}")
@@ -145,7 +154,9 @@ def pdf(project: Path, output: Path | None, paper: str | None, no_appendix: bool
 
     dest = output or project / "report.pdf"
     options = PrintOptions(paper=paper, appendix=not no_appendix)  # click gives the choice as listed: A4 or Letter
-    result = run_pdf(project, dest, options)
+    from factpress.progress import for_terminal
+
+    result = run_pdf(project, dest, options, progress=for_terminal(quiet))
     echo_warnings(result.diagnostics, quiet)
     if not quiet:
         state = "written" if result.written else "unchanged"

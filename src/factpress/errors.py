@@ -72,6 +72,8 @@ class Diagnostics:
 def _one_line(text: str) -> str:
     """A message on one line: line breaks become spaces, other control characters show as escapes."""
     text = text.replace("\r\n", " ").replace("\n", " ")
+    if text.isprintable():
+        return text
     return "".join(c if c.isprintable() or c == " " else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
                    for c in text)
 

@@ -9,7 +9,8 @@ from factpress.errors import Diagnostics, SourceLocation
 from factpress.fields import Reader, did_you_mean
 from factpress.quantities import CHANGE_BASES, CHANGE_UNITS, PERIOD_RE, SCALES, UNITS, Change, Quantity, parse_fraction, period_text
 from factpress.sources import Sources
-from factpress.yamlfile import YList, YMap, parse_yaml
+from factpress import memo
+from factpress.yamlfile import YList, YMap, parse_yaml_file
 
 SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
 FACT_FIELDS = {"id", "label", "value", "scale", "unit", "noun", "period", "region", "entity", "source",
@@ -188,11 +189,38 @@ def _each_mapping(entries: YList, what: str, diags: Diagnostics):
             diags.error(entries.at(i), f"each {what} must be a mapping of fields")
 
 
+# Facts made in the last build, by the parsed YAML mapping they came from (kept alive, and so
+# unchanged, while their file's text is): a long-running preview rebuilds only the facts of edited files.
+_made: dict[int, tuple[YMap, Fact, bool, tuple]] = {}
+_made_now: dict[int, tuple[YMap, Fact, bool, tuple]] = {}
+
+
+def _load_fact_once(m: YMap, diags: Diagnostics) -> tuple[Fact, bool]:
+    if not memo.KEEP:
+        return _load_fact(m, diags)
+    hit = _made.get(id(m))
+    if hit is None or hit[0] is not m:
+        local = Diagnostics()
+        fact, ok = _load_fact(m, local)
+        hit = (m, fact, ok, tuple(local.items))
+    _made_now[id(m)] = hit
+    diags.items.extend(hit[3])
+    return hit[1], hit[2]
+
+
 def load_facts(sources: Sources, diags: Diagnostics) -> FactBook:
+    global _made, _made_now
+    try:
+        return _load_facts(sources, diags)
+    finally:
+        _made, _made_now = _made_now, {}
+
+
+def _load_facts(sources: Sources, diags: Diagnostics) -> FactBook:
     book = FactBook(incomplete=sources.failed_under("content/facts/"),
                     sources_incomplete=sources.failed_under("content/sources"))
     for file in sources.of_kind("sources"):
-        data = parse_yaml(file.text, file.rel, diags)
+        data = parse_yaml_file(file.text, file.rel, diags)
         book.sources_incomplete |= data is None
         entries = _entries(data, file.rel, "sources", diags, not file.text.strip() or data is None and _only_comments(file.text))
         for m in _each_mapping(entries or [], "source", diags):
@@ -207,11 +235,11 @@ def load_facts(sources: Sources, diags: Diagnostics) -> FactBook:
     checked: list[Fact] = []
     for file in sources.of_kind("facts"):
         before = len(diags.errors)
-        data = parse_yaml(file.text, file.rel, diags)
+        data = parse_yaml_file(file.text, file.rel, diags)
         book.incomplete |= len(diags.errors) > before and not isinstance(data, YMap)
         entries = _entries(data, file.rel, "facts", diags, data is None and _only_comments(file.text))
         for m in _each_mapping(entries or [], "fact", diags):
-            fact, ok = _load_fact(m, diags)
+            fact, ok = _load_fact_once(m, diags)
             if not fact.id:
                 continue
             if fact.id in seen:

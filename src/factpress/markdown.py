@@ -29,9 +29,10 @@ class Heading:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Page:
-    """A parsed page: everything about it that depends on its own text alone."""
+    """A parsed page: everything about it that depends on its own text alone. Pages compare by
+    identity: two files with the same text are still two pages, and comparing bodies would be slow."""
 
     slug: str
     rel: str
@@ -41,9 +42,9 @@ class Page:
     body: str  # HTML with placeholders for the uses below
     headings: tuple[Heading, ...]
     uses: tuple[Use, ...]
-    text_runs: tuple[tuple[int, str], ...]  # (line, text) of prose, for the number check
     problems: tuple[tuple[int, int, str, str], ...]  # (line, col, severity, message)
     numbers: tuple[TypedNumber, ...] = ()  # figures typed in prose instead of cited from a fact
+    source_sha: str = ""  # of the file's bytes: with rel and the settings, names everything above
 
     @property
     def href(self) -> str:
@@ -85,16 +86,6 @@ def _headings(tokens) -> tuple[Heading, ...]:
     return tuple(out)
 
 
-def _text_runs(tokens) -> tuple[tuple[int, str], ...]:
-    runs = []
-    for token in tokens:
-        if token.type == "inline" and token.map:
-            text = "".join(c.content if c.type == "text" else " " for c in token.children or []
-                           if c.type in ("text", "softbreak", "hardbreak"))
-            runs.append((token.map[0] + 1, text))
-    return tuple(runs)
-
-
 def parse_page(file: SourceFile, raw_html: bool, diags: Diagnostics) -> Page | None:
     slug = file.path.stem
     md = markdown_parser(raw_html)
@@ -120,4 +111,4 @@ def parse_page(file: SourceFile, raw_html: bool, diags: Diagnostics) -> Page | N
     problems.extend((n.line, n.col, "warning", f"number '{n.text}' typed in prose; cite it from a fact with {{fact}}`id`")
                     for n in numbers)
     return Page(slug, file.rel, title, summary, order, body, _headings(tokens), tuple(page_env.uses),
-                _text_runs(tokens), tuple(problems), numbers)
+                tuple(problems), numbers, file.sha)

@@ -22,6 +22,7 @@ DAY_MONTH_RE = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})\b|\b(?:{MONTHS})\.?\s+\d
 ORDINAL_RE = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 NAME_RE = re.compile(r"[A-Za-z][-‑]?\d[\d.]*|\b\d+[A-Z][A-Za-z]*\b|\w\(\d+\)")
 YEAR_RE = re.compile(r"^(?:1[89]\d\d|2[01]\d\d)$")
+DIGIT_RE = re.compile(r"\d")
 DECADE_RE = re.compile(r"\b(?:1[89]|2[01])\d0s\b")
 
 
@@ -32,11 +33,28 @@ class TypedNumber:
     text: str
 
 
+def _blank(m: re.Match) -> str:
+    return " " * (m.end() - m.start())
+
+
 def _masked(text: str) -> str:
     """The text with every accepted non-figure blanked out, same length."""
     for pattern in (ISO_DATE_RE, DAY_MONTH_RE, ORDINAL_RE, NAME_RE, DECADE_RE):
-        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+        text = pattern.sub(_blank, text)
     return text
+
+
+def _column(number: str, line: str) -> int:
+    """1-based column of number standing alone in line (not inside a longer number or word), or 0."""
+    start = line.find(number)
+    while start >= 0:
+        end = start + len(number)
+        before = line[start - 1] if start else ""
+        after = line[end] if end < len(line) else ""
+        if not (before and (before.isalnum() or before in "_.,")) and not (after.isalnum() or after == "_"):
+            return start + 1
+        start = line.find(number, start + 1)
+    return 0
 
 
 def typed_numbers(runs, source: str) -> list[TypedNumber]:
@@ -44,14 +62,15 @@ def typed_numbers(runs, source: str) -> list[TypedNumber]:
     lines = source.split("\n")
     found = []
     for line, text in runs:
+        if not DIGIT_RE.search(text):
+            continue
         masked = _masked(text)
         for m in NUMBER_RE.finditer(masked):
             number = m.group(0).strip()
             if YEAR_RE.match(number):
                 continue
             src_line = lines[line - 1] if 0 < line <= len(lines) else ""
-            at = re.search(rf"(?<![\w.,]){re.escape(number)}(?!\w)", src_line)
-            col = at.start() + 1 if at else 0
+            col = _column(number, src_line)
             found.append(TypedNumber(line, col, number))
     return found
 

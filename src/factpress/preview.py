@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from factpress import memo
 from factpress.build import BuildResult, run_build
 from factpress.errors import BuildFailed
 from factpress.output import MemoryOutput
@@ -90,6 +91,14 @@ class Preview:
 Build = Callable[[Path, MemoryOutput], BuildResult]
 
 
+def build_in_process(root: Path, output: MemoryOutput) -> BuildResult:
+    """The preview's build: pages are parsed in this process (the server's threads make forking
+    unsafe), and the pages parsed by the last build are reused from memory; the page cache on disk
+    is written by the first build only."""
+    memo.keep_between_builds()
+    return run_build(root, output, jobs=1, persist=None)
+
+
 class Rebuilder:
     """Runs the real build in its own thread. Changes that arrive during a build make one more build, not many.
 
@@ -97,7 +106,7 @@ class Rebuilder:
     process stays up, so whatever the pipeline caches in memory is warm for the next build.
     """
 
-    def __init__(self, root: Path, preview: Preview, say: Callable[..., None], build: Build = run_build,
+    def __init__(self, root: Path, preview: Preview, say: Callable[..., None], build: Build = build_in_process,
                  debug: bool = False):
         self.root, self.preview, self.say, self.build, self.debug = root, preview, say, build, debug
         self.output = MemoryOutput()

@@ -121,11 +121,18 @@ def not_found(site: Site) -> bytes:
             f'<a href="{base}data.html">data</a>.</p>\n</main>\n</body>\n</html>\n').encode()
 
 
+_images: dict[str, tuple[bytes, bytes]] = {}  # the last build's images, by the settings drawn from
+
+
 def extra_files(site: Site) -> dict[str, bytes]:
+    global _images
+    key = repr(site.settings)
+    images = _images.get(key) or (favicon_png(site), social_png(site))
+    _images = {key: images}
     files = {".nojekyll": b"", "404.html": not_found(site), "robots.txt": robots(site),
              FAVICON_SVG: favicon_svg(site).encode(),
-             FAVICON_PNG: favicon_png(site),  # for browsers without SVG icons
-             SOCIAL_IMAGE: social_png(site)}
+             FAVICON_PNG: images[0],  # for browsers without SVG icons
+             SOCIAL_IMAGE: images[1]}
     if site.settings.base_url:
         files["sitemap.xml"] = sitemap(site)
     if site.settings.domain:

@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -70,17 +71,107 @@ def fact_html(fact: Fact, field: str, site: Site) -> Markup:
     return Markup('<a class="fact" href="{}" title="{}">{}</a>').format(href, title, inner)
 
 
+# Rendered pages of the last build in this process, by a key of everything they were made from, so
+# the preview server re-renders only what an edit changed. Never on disk; bytes shared with the output.
+_memo: dict[str, bytes] = {}
+_fact_fps: dict[int, tuple[object, str]] = {}
+
+
+def _fp(*parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _template_text(root: Path) -> list[tuple[str, str]]:
+    out = []
+    for base in (root / "templates", THEME / "templates"):
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file():
+                    out.append((path.as_posix(), path.read_text("utf-8", errors="replace")))
+    return out
+
+
+def _reads_everything(template: str) -> bool:
+    """Whether a template may show any fact or page: it names the site or the fact book itself.
+    A template that does not parse counts as one that does (its error is reported when it renders)."""
+    from jinja2 import meta
+
+    try:
+        names = meta.find_undeclared_variables(jinja2.Environment().parse(template))
+    except jinja2.TemplateSyntaxError:
+        return True
+    return bool(names & {"site", "book"})
+
+
+class RenderKeys:
+    """What each output page depends on, as short digests. Everything that any page may show from
+    elsewhere (settings, templates, assets, charts, every page's title and summary, the sources) is
+    in the common part; a page adds its own parsed text, neighbours and the facts it cites. When the
+    project's own templates read the site or the fact book directly, every fact joins the common part."""
+
+    def __init__(self, site: Site, templates: list[tuple[str, str]], hrefs: dict[str, str], script,
+                 extra: dict[str, bytes]):
+        self._facts: dict[str, str] = {}
+        self.fact_fps: dict[int, tuple[object, str]] = {}
+        own = [text for path, text in templates if not path.startswith((THEME / "templates").as_posix())]
+        self.book = _fp(list(site.book.facts.values()), list(site.book.sources.values()))
+        nav = [(p.slug, p.title, p.summary, p.order, p.rel) for p in ([site.home] if site.home else []) + site.pages]
+        broad = any(_reads_everything(text) for text in own)
+        self.common = _fp(__version__, site.settings, templates, hrefs, script, nav,
+                          sorted((k, hashlib.sha256(v).hexdigest()) for k, v in extra.items()),
+                          sorted((cid, out.title, out.description, out.spec, out.svg, out.facts_read, out.table_sources)
+                                 for cid, out in site.charts.outputs.items()),
+                          [site.book.facts.get(fid) for fid in sorted(site.charts.facts_read)],
+                          list(site.book.sources.values()), self.book if broad else "")
+
+    def page(self, page: Page, prev: Page | None, nxt: Page | None, book) -> str:
+        cited = []
+        for use in page.uses:
+            if use.kind == "fact":
+                cited.append(self._fact(book, use.name))
+            elif use.kind == "table":
+                cited.append(self.book)
+        own = page.source_sha or _fp(page.body, page.title, page.summary, page.headings, page.uses)
+        parts = [self.common, "page", page.rel, own, prev.href if prev else "", nxt.href if nxt else "", *cited]
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _fact(self, book, fid: str) -> str:
+        fp = self._facts.get(fid)
+        if fp is None:
+            fact = book.facts.get(fid)
+            hit = _fact_fps.get(id(fact))  # facts are kept across builds while their file is unchanged
+            fp = hit[1] if hit is not None and hit[0] is fact else _fp(fact)
+            self._facts[fid] = fp
+            self.fact_fps[id(fact)] = (fact, fp)
+        return fp
+
+    def whole(self, name: str) -> str:
+        return _fp(self.common, name, self.book)
+
+
 class Renderer:
     def __init__(self, site: Site, env: jinja2.Environment, diags: Diagnostics, assets: dict[str, str]):
         self.site = site
         self.env = env
         self.diags = diags
         self.assets = assets  # logical name -> href with a content hash, for caching
+        self._facts: dict[tuple[str, str], Markup] = {}
+
+    def fact(self, fid: str, field: str = "value") -> Markup:
+        key = (fid, field)
+        html = self._facts.get(key)
+        if html is None:
+            html = self._facts[key] = fact_html(self.site.book.facts[fid], field, self.site)
+        return html
 
     def template(self, name: str, **context) -> str:
         return self.env.get_template(name).render(
             site=self.site, settings=self.site.settings, book=self.site.book, asset=self.assets.get,
-            fact=lambda fid, field="value": fact_html(self.site.book.facts[fid], field, self.site),
+            fact=self.fact,
             chart_sources=lambda chart: chart_sources(self.site, chart),
             chart_view=lambda chart, options: make_view(self.site, chart, options),
             generator=f"factpress {__version__}", **context)
@@ -89,7 +180,7 @@ class Renderer:
         def replace(m: re.Match) -> str:
             use = page.uses[int(m.group(2))]
             if use.kind == "fact":
-                return fact_html(self.site.book.facts[use.name], use.field, self.site)
+                return self.fact(use.name, use.field)
             if use.kind == "table":
                 opts = dict(use.options)
                 facts = self.site.book.select(opts.get("tag", ""), opts.get("region", ""))
@@ -154,8 +245,61 @@ def static_assets(root: Path) -> tuple[dict[str, bytes], dict[str, str]]:
     return files, hrefs
 
 
-def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None) -> Rendered:
-    env = make_environment(root / "templates")
+_envs: dict[str, jinja2.Environment] = {}  # the last build's environment, by the templates' text
+
+
+def environment(root: Path, templates: list[tuple[str, str]]) -> jinja2.Environment:
+    """A Jinja2 environment for the project; reused (its compiled templates with it) while no template changes."""
+    global _envs
+    key = _fp(root.resolve().as_posix(), templates)
+    env = _envs.get(key) or make_environment(root / "templates")
+    _envs = {key: env}
+    return env
+
+
+PARALLEL_MIN = 64  # fewer pages to render than this are rendered in this process: a pool costs more
+
+
+class _PoolTemplateError(jinja2.TemplateError):
+    """A template error met in a worker, with the location it was found at there."""
+
+    def __init__(self, loc: SourceLocation, message: str):
+        super().__init__(message)
+        self.loc = loc
+
+
+_render_work: tuple = ()
+
+
+def _render_at(i: int):
+    pages, render, root = _render_work
+    try:
+        return i, render(pages[i]).encode(), None
+    except jinja2.TemplateError as exc:
+        return i, b"", (template_location(exc, root), exc.message or type(exc).__name__)
+
+
+def _render_in_pool(pages: list, render, root: Path, jobs: int):
+    """(index, bytes) of each page, rendered by forked workers that inherit the assembled site."""
+    global _render_work
+    _render_work = (pages, render, root)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(pages))) as pool:
+            chunk = max(1, min(32, len(pages) // (jobs * 8)))
+            for i, data, error in pool.imap_unordered(_render_at, range(len(pages)), chunksize=chunk):
+                if error is not None:
+                    pool.terminate()
+                    raise _PoolTemplateError(*error)
+                yield i, data
+    finally:
+        _render_work = ()
+
+
+def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None,
+                jobs: int = 1) -> Rendered:
+    """jobs: processes that may render pages when many changed (fork only; the preview uses 1)."""
+    templates = _template_text(root)
+    env = environment(root, templates)
     env.globals.update(template_globals(site))  # canonical URLs and schema.org data for the head
     files, hrefs = static_assets(root)
     for name, data in (extra_static or {}).items():
@@ -173,26 +317,52 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         return script if page is not None and any(u.kind == "chart" for u in page.uses) else None
 
     r = Renderer(site, env, diags, hrefs)
+    global _memo
+    keys = RenderKeys(site, templates, hrefs, script, extra_static or {})
+    memo: dict[str, bytes] = {}
+
+    def once(key: str, make) -> bytes:
+        data = _memo.get(key)
+        if data is None:
+            data = make().encode()
+        memo[key] = data
+        return data
+
     try:
-        files["index.html"] = r.template("index.html", page=site.home, body=r.body(site.home) if site.home else "",
-                                         current="index", chart_script=page_scripts(site.home)).encode()
-        for page in site.pages:
+        files["index.html"] = once(keys.whole("index"), lambda: r.template(
+            "index.html", page=site.home, body=r.body(site.home) if site.home else "", current="index",
+            chart_script=page_scripts(site.home)))
+        def render_page(page) -> str:
             prev, nxt = site.neighbours(page)
-            files[page.href] = r.template("page.html", page=page, body=r.body(page), prev=prev, next=nxt,
-                                          current=page.slug, chart_script=page_scripts(page)).encode()
+            return r.template("page.html", page=page, body=r.body(page), prev=prev, next=nxt, current=page.slug,
+                              chart_script=page_scripts(page))
+
+        page_keys = [keys.page(page, *site.neighbours(page), site.book) for page in site.pages]
+        todo = [i for i, key in enumerate(page_keys) if key not in _memo]
+        if jobs > 1 and len(todo) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+            for i, data in _render_in_pool([site.pages[i] for i in todo], render_page, root, jobs):
+                _memo[page_keys[todo[i]]] = data
+        for page, key in zip(site.pages, page_keys):
+            files[page.href] = once(key, lambda: render_page(page))
         for chart_id, page in site.chart_pages().items():
             chart = site.charts.outputs[chart_id]
             files.update(chart_files(site, chart))
-            files[f"charts/{chart_id}.html"] = r.template(
+            files[f"charts/{chart_id}.html"] = once(keys.whole(f"embed {chart_id} {page.href}"), lambda: r.template(
                 "embed.html", chart=chart, use=None, options={}, prefix="../", page_href=page.href,
-                chart_script=script).encode()
-        files["sources.html"] = r.template("sources.html", current="sources").encode()
-        files["data.html"] = r.template("data.html", current="data").encode()
+                chart_script=script))
+        files["sources.html"] = once(keys.whole("sources"), lambda: r.template("sources.html", current="sources"))
+        files["data.html"] = once(keys.whole("data"), lambda: r.template("data.html", current="data"))
+    except _PoolTemplateError as exc:
+        diags.error(exc.loc, f"template error: {exc.message}")
+        return Rendered({})
     except jinja2.TemplateError as exc:
         diags.error(template_location(exc, root), f"template error: {exc.message or type(exc).__name__}")
         return Rendered({})
-    files["facts.json"] = facts_json(site)
-    files["facts.csv"] = facts_csv(site)
+    files["facts.json"] = once(_fp(keys.book, "facts.json"), lambda: facts_json(site).decode())
+    files["facts.csv"] = once(_fp(keys.book, "facts.csv"), lambda: facts_csv(site).decode())
+    _memo = memo
+    global _fact_fps
+    _fact_fps = keys.fact_fps
     files.update(extra_files(site))
     return Rendered(files)
 

@@ -23,6 +23,7 @@ class Site:
     home: Page | None
     charts: Charts
     cited_by: dict[str, list[Page]] = field(default_factory=dict)  # fact id -> pages citing it
+    _index: dict[int, int] | None = field(default=None, repr=False, compare=False)
 
     def chart_pages(self) -> dict:
         """Each chart in the report and the first page that shows it, in chart id order."""
@@ -34,7 +35,9 @@ class Site:
         return dict(sorted(found.items()))
 
     def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
-        i = self.pages.index(page)
+        if self._index is None:
+            self._index = {id(p): i for i, p in enumerate(self.pages)}
+        i = self._index[id(page)]
         return (self.pages[i - 1] if i > 0 else None, self.pages[i + 1] if i + 1 < len(self.pages) else None)
 
 

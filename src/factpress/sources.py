@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from factpress import memo
 from factpress.errors import Diagnostics, SourceLocation
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a content file larger than this is refused, unread
@@ -117,7 +119,25 @@ def read_file(path: Path, rel: str, root: Path, diags: Diagnostics, binary: bool
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Files read by the last discover in this process, with the stat signature they had: a file whose
+# size, times and inode are unchanged is not read again (the preview rescans on every edit).
+_known: dict[str, tuple[tuple[int, int, int, int], SourceFile]] = {}
+
+
+def _signature(path: Path) -> tuple[int, int, int, int] | None:
+    """Size, modification and change times (ns) and inode; None for a symbolic link (checked each time)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 def discover(root: Path, diags: Diagnostics) -> Sources:
+    global _known
+    now: dict[str, tuple[tuple[int, int, int, int], SourceFile]] = {}
     sources = Sources(root=root)
     outside: list[Path] = []
     for top in ("content", "charts", "templates", "static"):
@@ -125,6 +145,12 @@ def discover(root: Path, diags: Diagnostics) -> Sources:
             rel = path.relative_to(root).as_posix()
             kind = _classify(rel)
             if kind is None:
+                continue
+            sig = _signature(path)
+            hit = _known.get(str(path)) if sig is not None else None
+            if hit is not None and hit[0] == sig and hit[1].kind == kind:
+                now[str(path)] = hit
+                sources.files.append(hit[1])
                 continue
             binary = kind == "static"
             content = read_file(path, rel, root, diags, binary=binary)
@@ -134,11 +160,15 @@ def discover(root: Path, diags: Diagnostics) -> Sources:
             raw = content if binary else content.encode("utf-8")
             text = "" if binary else content
             sha = hashlib.sha256(raw).hexdigest()
-            sources.files.append(SourceFile(kind, path, rel, text, sha, raw if binary else b""))
+            file = SourceFile(kind, path, rel, text, sha, raw if binary else b"")
+            sources.files.append(file)
+            if memo.KEEP and sig is not None and sig == _signature(path):  # unchanged while it was read
+                now[str(path)] = (sig, file)
     for link in outside:
         rel = link.relative_to(root).as_posix()
         diags.error(SourceLocation(rel, 1), "symbolic link to a folder outside the project; refused")
         sources.failed.append(rel + "/")
+    _known = now
     if not (root / "content").is_dir():
         diags.error(SourceLocation(str(root)), "no content/ folder here; is this a factpress project? (factpress new DIR makes one)")
     return sources

@@ -165,3 +165,31 @@ def parse_yaml(text: str, path: str, diags: Diagnostics):
     before = len(diags.errors)
     data = _convert(path, node, diags)
     return data if len(diags.errors) == before or data is not None else None
+
+
+# The last build's parsed files, by path and text: a long-running preview parses only what changed.
+_parsed: dict[tuple[str, str], tuple[object, tuple]] = {}
+_seen_now: dict[tuple[str, str], tuple[object, tuple]] = {}
+
+
+def parse_yaml_file(text: str, path: str, diags: Diagnostics):
+    """parse_yaml, reusing the result for a file whose text is as it was in the last build (the
+    result is only read, never changed, by its callers)."""
+    from factpress import memo
+
+    if not memo.KEEP:
+        return parse_yaml(text, path, diags)
+    key = (path, text)
+    hit = _parsed.get(key) or _seen_now.get(key)
+    if hit is None:
+        local = Diagnostics()
+        hit = (parse_yaml(text, path, local), tuple(local.items))
+    _seen_now[key] = hit
+    diags.items.extend(hit[1])
+    return hit[0]
+
+
+def end_of_build() -> None:
+    """Keep only the files the build just read, so the memo never outgrows one project."""
+    global _parsed, _seen_now
+    _parsed, _seen_now = _seen_now, {}

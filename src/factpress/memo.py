@@ -1,0 +1,14 @@
+"""Whether this process keeps the last build's inputs in memory for the next build.
+
+The preview server builds again and again in one process: it keeps parsed files, facts and read
+inputs between builds so an edit costs only what it changed. A one-off `factpress build` builds
+once, so it keeps nothing it does not need (less memory at the peak of a large build).
+"""
+from __future__ import annotations
+
+KEEP = False
+
+
+def keep_between_builds(on: bool = True) -> None:
+    global KEEP
+    KEEP = on

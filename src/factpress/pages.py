@@ -1,0 +1,153 @@
+"""Parse every page, reusing what is known: a page whose text did not change since the last build is
+not parsed again, and many pages to parse are shared among worker processes.
+
+A parsed page depends only on its own text, its path, the raw-HTML setting and the factpress
+version (see markdown.Page), so that is the cache key. Entries live in memory for the life of
+the process (the preview server keeps them warm) and on disk in one file,
+PROJECT/.factpress-cache/pages.pickle (one file reads and writes several times faster than a file
+per page), holding exactly the pages of the last build. A cache file that cannot be read is a
+miss, never an error.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from factpress import __version__
+from factpress.errors import Diagnostic, Diagnostics
+from factpress.markdown import Page, parse_page
+from factpress.sources import SourceFile
+
+CACHE_FORMAT = "2"
+CACHE_FILE = Path(".factpress-cache") / "pages.pickle"
+PARALLEL_MIN = 64  # fewer pages than this to parse are parsed in this process: a pool costs more
+Parsed = tuple[Page | None, tuple[Diagnostic, ...]]
+
+_memory: dict[str, Parsed] = {}  # the last build's pages, for the next build in this process
+
+
+@dataclass
+class PageStats:
+    parsed: int = 0  # pages parsed in this build
+    cached: int = 0  # pages taken from the cache
+    jobs: int = 1  # processes that parsed them
+
+
+def page_key(file: SourceFile, raw_html: bool) -> str:
+    return hashlib.sha256(f"{CACHE_FORMAT}\0{__version__}\0{raw_html}\0{file.rel}\0{file.sha}".encode()).hexdigest()
+
+
+def parse_one(file: SourceFile, raw_html: bool) -> Parsed:
+    """One page and the problems found in it, kept apart from the build's other diagnostics."""
+    diags = Diagnostics()
+    page = parse_page(file, raw_html, diags)
+    return page, tuple(diags.items)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def parse_pages(files: list[SourceFile], raw_html: bool, root: Path | None, diags: Diagnostics,
+                jobs: int | None = None, progress=None, persist: bool | None = True) -> tuple[list[Page], PageStats]:
+    """Pages in the order of files. jobs None: as many processes as cores when there are many pages
+    to parse; 1: in this process. Problems go to diags in file order, whichever process found them.
+    persist: write the disk cache; None: only on the first build of this process (the preview keeps
+    its later pages in memory, and saves each edit the cost of rewriting the file)."""
+    global _memory
+    stats = PageStats()
+    cache_file = root / CACHE_FILE if root is not None else None
+    keys = [page_key(f, raw_html) for f in files]
+    results: list[Parsed | None] = [None] * len(files)
+    missing = []
+    first = not _memory
+    if persist is None:
+        persist = first
+    known = _memory
+    if cache_file is not None and not known:  # the first build in this process; later, misses are edits
+        known = _read(cache_file)
+    for i, key in enumerate(keys):
+        hit = known.get(key)
+        if hit is None:
+            missing.append(i)
+        else:
+            results[i] = hit
+    stats.cached = len(files) - len(missing)
+    stats.parsed = len(missing)
+    if progress is not None:
+        progress.stage("pages", len(files), done=stats.cached)
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if jobs > 1 and len(missing) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+        stats.jobs = jobs
+        for i, parsed in _parse_in_pool([files[i] for i in missing], raw_html, jobs, progress):
+            results[missing[i]] = parsed
+    else:
+        for i in missing:
+            results[i] = parse_one(files[i], raw_html)
+            if progress is not None:
+                progress.advance()
+    current = dict(zip(keys, results))
+    if persist and cache_file is not None and (missing or len(known) != len(current)):
+        _store(cache_file, current)  # type: ignore[arg-type]
+    _memory = current  # type: ignore[assignment]
+    pages = []
+    for page, problems in results:  # type: ignore[misc]
+        diags.items.extend(problems)
+        if page is not None:
+            pages.append(page)
+    return pages, stats
+
+
+# Work handed to forked workers: they inherit it, so only the results cross a pipe.
+_work: tuple[list[SourceFile], bool] = ([], False)
+
+
+def _parse_at(i: int) -> tuple[int, Parsed]:
+    files, raw_html = _work
+    return i, parse_one(files[i], raw_html)
+
+
+def _parse_in_pool(files: list[SourceFile], raw_html: bool, jobs: int, progress):
+    global _work
+    _work = (files, raw_html)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(min(jobs, len(files))) as pool:
+            chunk = max(1, min(32, len(files) // (jobs * 8)))
+            for i, parsed in pool.imap_unordered(_parse_at, range(len(files)), chunksize=chunk):
+                if progress is not None:
+                    progress.advance()
+                yield i, parsed
+    finally:
+        _work = ([], False)
+
+
+def _read(path: Path) -> dict[str, Parsed]:
+    try:
+        with open(path, "rb") as f:
+            data = pickle.load(f)
+    except Exception:  # absent, damaged or from another version: parse again
+        return {}
+    if not (isinstance(data, dict) and data.get("format") == CACHE_FORMAT and isinstance(data.get("pages"), dict)):
+        return {}
+    return {k: v for k, v in data["pages"].items()
+            if isinstance(v, tuple) and len(v) == 2 and (v[0] is None or isinstance(v[0], Page))}
+
+
+def _store(path: Path, pages: dict[str, Parsed]) -> None:
+    """Replace the cache file with this build's pages; a cache that cannot be written is no error."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump({"format": CACHE_FORMAT, "pages": pages}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,188 @@
+"""Incremental and parallel builds: cached pages, -j, and the progress line, all through the CLI.
+
+Every rebuild here is compared with a cold build of the same input into another folder: a cache
+may save work, never change a byte.
+"""
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, cli, tree
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import write_corpus  # noqa: E402
+
+
+def build(project: Path, *args: str, out: Path | None = None):
+    result = cli("build", project, *(["-o", out] if out else []), "-v", *args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def cold(project: Path, tmp: Path) -> dict[str, bytes]:
+    """The site a first build makes of the project as it now is, with no cache and a fresh process."""
+    copy = tmp / f"cold-{len(list(tmp.iterdir()))}"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site", ".factpress-cache"))
+    run = subprocess.run([sys.executable, "-m", "factpress", "build", "-q", str(copy)], capture_output=True, text=True,
+                         env=dict(os.environ, SOURCE_DATE_EPOCH="1600000000"))
+    assert run.returncode == 0, run.stderr
+    return tree(copy / "site")
+
+
+def pages_line(output: str) -> str:
+    return re.search(r"^pages: .*$", output, re.M).group(0)
+
+
+def test_prose_edit_parses_one_page_and_matches_a_cold_build(report, tmp_path):
+    first = build(report)
+    pages = len(list((report / "content").glob("*.md")))
+    assert pages_line(first.output) == f"pages: {pages} parsed, 0 cached"
+    page = report / "content" / "overview.md"
+    page.write_text(page.read_text("utf-8") + "\nOne more sentence of commentary.\n", "utf-8")
+    again = build(report)
+    assert pages_line(again.output) == f"pages: 1 parsed, {pages - 1} cached"
+    site = tree(report / "site")
+    assert "One more sentence of commentary." in site["overview.html"].decode()
+    assert site == cold(report, tmp_path)
+
+
+@pytest.fixture(params=["one-off", "kept"])
+def keeping(request):
+    """Builds as `factpress build` makes them, and as the preview makes them (inputs kept in memory)."""
+    from factpress import memo
+
+    memo.keep_between_builds(request.param == "kept")
+    yield request.param
+    memo.keep_between_builds(False)
+
+
+def test_edits_outside_a_page_reach_every_page_that_shows_them(report, tmp_path, keeping):
+    """Pages come from the cache, but a fact, a title or a template edit still shows everywhere it should:
+    after each edit, the site is the one a cold build makes."""
+    build(report)
+    facts = report / "content" / "facts" / "domestic.yaml"  # facts no chart reads
+    text = facts.read_text("utf-8")
+    label = re.search(r"^\s+label: (.+)$", text, re.M).group(1)
+    facts.write_text(text.replace(f"label: {label}", f"label: {label} (revised)", 1), "utf-8")
+    assert pages_line(build(report).output).startswith("pages: 0 parsed")
+    site = tree(report / "site")
+    assert site == cold(report, tmp_path)
+    pages = [n for n in site if n.endswith(".html") and n not in ("index.html", "sources.html", "data.html", "404.html")
+             and not n.startswith("charts/")]
+    assert any(f"{label} (revised)" in site[n].decode() for n in pages)
+
+    page = report / "content" / "domestic-circulation.md"
+    page.write_text(re.sub(r"^title: .*$", "title: Circulation at home, retitled", page.read_text("utf-8"), count=1,
+                           flags=re.M), "utf-8")
+    assert pages_line(build(report).output).startswith("pages: 1 parsed")
+    site = tree(report / "site")
+    assert site == cold(report, tmp_path)
+    assert sum(b"Circulation at home, retitled" in site[n] for n in pages) >= 2  # the page and a neighbour
+
+    (report / "templates" / "page.html").write_text(
+        '{% extends "theme/page.html" %}{% block head %}<meta name="x-edition" content="second">{% endblock %}\n', "utf-8")
+    assert pages_line(build(report).output).startswith("pages: 0 parsed")
+    site = tree(report / "site")
+    assert site == cold(report, tmp_path)
+    assert all(b'content="second"' in site[n] for n in pages)
+
+
+def test_a_damaged_page_cache_is_rebuilt_silently(report, tmp_path):
+    build(report)
+    cache = report / ".factpress-cache" / "pages.pickle"
+    assert cache.is_file()
+    cache.write_bytes(b"not a pickle at all")
+    out = tmp_path / "second"
+    result = subprocess.run([sys.executable, "-m", "factpress", "build", "-v", "-o", str(out), str(report)],
+                            capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1600000000"))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(r"^pages: \d+ parsed, 0 cached$", result.stdout, re.M)
+    assert tree(out) == tree(report / "site")
+
+
+def test_parallel_and_serial_builds_are_byte_identical(tmp_path):
+    project = tmp_path / "corpus"
+    write_corpus(project, 90, 300, 0, 7)
+    runs = {}
+    for jobs in ("1", "2"):
+        shutil.rmtree(project / ".factpress-cache", ignore_errors=True)
+        out = tmp_path / f"site-j{jobs}"
+        run = subprocess.run([sys.executable, "-m", "factpress", "build", "-v", "-j", jobs, "-o", str(out), str(project)],
+                             capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1600000000"))
+        assert run.returncode == 0, run.stderr[-2000:]
+        runs[jobs] = (tree(out), pages_line(run.stdout), run.stderr)
+    assert runs["1"][1] == "pages: 90 parsed, 0 cached"
+    assert runs["2"][1] == "pages: 90 parsed in 2 processes, 0 cached"
+    assert runs["1"][0] == runs["2"][0]
+    assert len(runs["1"][0]) > 90
+    assert runs["1"][2] == runs["2"][2]  # the same warnings, in the same order
+
+
+def _in_terminal(args: list[str], env: dict[str, str]) -> bytes:
+    """What a terminal shows while `factpress ARGS` runs with its output on a pseudo-terminal."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: factpress, with the terminal as stdout and stderr
+        os.execvpe(sys.executable, [sys.executable, "-m", "factpress", *args], env)
+    shown = b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], 120)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, shown.decode(errors="replace")[-2000:]
+    return shown
+
+
+def test_progress_shows_on_a_terminal_and_nowhere_else(tmp_path):
+    project = tmp_path / "corpus"
+    write_corpus(project, 70, 100, 0, 3)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env.update(SOURCE_DATE_EPOCH="1600000000", TERM="xterm")
+    shown = _in_terminal(["build", "-o", str(tmp_path / "a"), str(project)], env)
+    assert re.search(rb"\rfactpress: pages \d+/70", shown), shown[:500]
+    assert b"\rfactpress: writing" in shown
+    assert re.search(rb"built \d+ files into", shown)
+    quiet = _in_terminal(["build", "-q", "-o", str(tmp_path / "b"), str(project)], env)
+    assert quiet.strip() == b""
+    in_ci = _in_terminal(["build", "-o", str(tmp_path / "c"), str(project)], dict(env, CI="true"))
+    assert b"\r" not in in_ci.replace(b"\r\n", b"\n")
+    assert re.search(rb"built \d+ files into", in_ci)
+    piped = subprocess.run([sys.executable, "-m", "factpress", "build", "-o", str(tmp_path / "d"), str(project)],
+                           capture_output=True, env=env)
+    assert piped.returncode == 0
+    assert b"factpress: pages" not in piped.stderr + piped.stdout
+
+
+def test_a_template_error_reads_the_same_from_parallel_workers(tmp_path):
+    project = tmp_path / "corpus"
+    write_corpus(project, 80, 100, 0, 5)
+    (project / "templates").mkdir()
+    (project / "templates" / "page.html").write_text(
+        '{% extends "theme/page.html" %}\n{% block head %}\n<meta name="x" content="{{ page.no_such_field }}">\n'
+        '{% endblock %}\n', "utf-8")
+    messages = {}
+    for jobs in ("1", "2"):
+        run = subprocess.run([sys.executable, "-m", "factpress", "build", "-q", "-j", jobs, str(project)],
+                             capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1600000000"))
+        assert run.returncode == 1
+        assert "Traceback" not in run.stderr
+        messages[jobs] = [line for line in run.stderr.splitlines() if "error" in line]
+    assert messages["1"] == messages["2"]
+    assert messages["1"][0].startswith("templates/page.html:3: error: template error:"), messages["1"]
+    assert not (project / "site").exists()
