@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 
@@ -43,7 +44,9 @@ def test_committed_report_is_strict_clean_builds_and_shows_the_measured_figures(
     cold = runs[n]["tools"]["factpress"]["cold_s"]
     facts = built_facts(project)
     assert facts[f"factpress-cold-{n}"]["value"] == cold
-    assert f"{cold:.2f} seconds" in (project / "site" / "results.html").read_text("utf-8")
+    shown = f"{Decimal(str(cold)).quantize(Decimal('0.01'))} seconds"  # two decimals, as the fact asks
+    assert facts[f"factpress-cold-{n}"]["text"] == shown
+    assert f'data-fact="factpress-cold-{n}">{shown}<' in (project / "site" / "results.html").read_text("utf-8")
     for chart in ("cold-time-by-pages", "tool-ratios", "rebuild-ratios"):
         assert (project / "site" / "charts" / f"{chart}.svg").is_file()
 
