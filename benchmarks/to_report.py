@@ -22,7 +22,8 @@ REBUILDS = {"no_change": ("no-change", "with nothing changed"),
             "fact_edit": ("fact-edit", "after an edit to one fact")}
 SECONDS = {"unit": "count", "noun": "seconds", "decimals": 2}
 MB = {"unit": "count", "noun": "MB", "decimals": 0}
-RATIO = {"unit": "count", "noun": "times"}
+RATIO = {"unit": "count", "noun": "times", "decimals": 2}
+REBUILD_RATIO = {"unit": "count", "noun": "times", "decimals": 3}  # a no-change rebuild is a few hundredths
 ORDINALS = {1: "second", 2: "third", 3: "fourth", 4: "fifth", 5: "sixth"}
 
 REPORT = """\
@@ -111,7 +112,7 @@ def facts_for(n: int, run: dict, head: dict) -> list[dict]:
         out.append(fact(f"factpress-{slug}-{n}", f"factpress rebuild time {words}, median, {n} pages",
                         r[f"{key}_s"], "factpress", SECONDS, ["rebuild"]))
         out.append(fact(f"factpress-{slug}-vs-cold-{n}", f"factpress rebuild {words} over the cold build, {n} pages",
-                        r[f"{key}_vs_cold"], "factpress", RATIO, ["rebuild-ratio"]))
+                        r[f"{key}_vs_cold"], "factpress", REBUILD_RATIO, ["rebuild-ratio"]))
     return out
 
 
