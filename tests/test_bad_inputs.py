@@ -78,6 +78,7 @@ def test_bad_input(name, built_mini, tmp_path):
     assert "Traceback" not in output
     assert result.exit_code == 1, output
     assert tree(project / "site") == before, "a failed build changed site/"
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == [], "a failed build left a folder"
     first = output.splitlines()[0]
     assert first.split(":", 1)[0].startswith(("content/", "charts/", "templates/", "static/")), first
     expected = BAD / name / "expected.txt"

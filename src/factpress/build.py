@@ -10,6 +10,7 @@ from factpress.charts import build_charts
 from factpress.config import load_settings
 from factpress.errors import BuildFailed, Diagnostics
 from factpress.facts import load_facts
+from factpress.memo import collector_paused
 from factpress.output import FolderOutput, MemoryOutput, WriteReport
 from factpress.pages import PageStats, default_jobs, parse_pages
 from factpress.progress import Progress
@@ -78,13 +79,15 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
     diags = Diagnostics()
     stats = PageStats()
     try:
-        site = load_site(root, diags, jobs, progress, stats, persist)
-        if pdf:
-            site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
-        failed = bool(diags.errors) or (strict and diags.warnings)
-        if not failed:
-            progress.stage("rendering")
-        rendered = None if failed else render_site(site, root, diags, jobs=default_jobs() if jobs is None else jobs)
+        with collector_paused():  # not around the PDF: WeasyPrint's layout is better off with it
+            site = load_site(root, diags, jobs, progress, stats, persist)
+            if pdf:
+                site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
+            failed = bool(diags.errors) or (strict and diags.warnings)
+            if not failed:
+                progress.stage("rendering")
+            rendered = None if failed else render_site(site, root, diags, jobs=default_jobs() if jobs is None else jobs,
+                                                       early=getattr(output, "early", None))
         if rendered is not None and site.settings.pdf and not diags.errors:
             progress.stage("pdf")
             rendered_pdf(site, root, diags, rendered, checking=output is None)
@@ -93,6 +96,8 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
             progress.stage("writing")
         report = output.commit(rendered.files) if output is not None else None
     finally:
+        if isinstance(output, FolderOutput):
+            output.discard()  # what was written early for a build that then failed (no-op after commit)
         progress.close()
         end_of_build()
     return BuildResult(site, rendered, diags, report, stats)
@@ -136,7 +141,8 @@ def run_pdf(root: Path, dest: Path, options: PrintOptions, progress: Progress | 
     progress = progress or Progress()
     diags = Diagnostics()
     try:
-        site = load_site(root, diags, progress=progress)
+        with collector_paused():
+            site = load_site(root, diags, progress=progress)
         fail_if_errors(diags, what="pdf")
         progress.stage("pdf")
         made = make_pdf(site, root, diags, options)

@@ -11,9 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from factpress import __version__
@@ -58,6 +56,8 @@ class Charts:
 
 
 def _version(dist: str) -> str:
+    from importlib import metadata  # only a project with charts pays for importing it
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
@@ -406,6 +406,7 @@ def _collect(stale, runs, rendered: set[str], per_file, cache: ChartCache, book:
 def write_bundle(cache: ChartCache) -> None:
     """Make the vega-embed bundle in a forked child (vl-convert never runs in this process)."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     from factpress.chartrun import javascript_bundle
 

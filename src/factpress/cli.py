@@ -66,7 +66,6 @@ def main(ctx: click.Context, debug: bool) -> None:
 def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbose: bool, jobs: int | None,
           force: bool) -> None:
     """Build the site into PROJECT/site (or --output)."""
-    from factpress.build import run_build
     from factpress.output import FolderOutput, output_refusal
 
     dest = output or project / "site"
@@ -86,6 +85,7 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
                     click.echo(line, err=True)
                 click.echo(f"built {count} files into {dest} (0 written, {count} unchanged, 0 removed; up to date)")
             return
+    from factpress.build import run_build  # only now: an up-to-date build needs none of the pipeline
     from factpress.progress import for_terminal
 
     result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf, jobs=jobs,

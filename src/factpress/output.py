@@ -4,7 +4,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,9 +87,36 @@ class FolderOutput:
     def __init__(self, dest: Path, keep_foreign: bool = False):
         self.dest = dest
         self.keep_foreign = keep_foreign
+        self._early: _EarlyWriter | None = None
+
+    def _in_place(self) -> bool:
+        return self.keep_foreign and self.dest.is_dir()
+
+    def early(self, name: str, data: bytes) -> None:
+        """Hand over one file before the build is done: a thread writes it into the new site's
+        temporary folder while the build renders the rest (writing a file costs about as much as
+        rendering a page). Nothing reaches dest before commit; discard() throws it all away."""
+        if self._in_place():
+            return
+        if self._early is None:
+            self._early = _EarlyWriter(self._tmp(), self.dest)
+        self._early.put(name, data)
+
+    def discard(self) -> None:
+        """Forget what early() wrote: the build failed, or was never committed."""
+        early, self._early = self._early, None
+        if early is not None:
+            try:
+                early.finish()
+            except Exception:  # noqa: S110  (the build failed already; its own error is the one to report)
+                pass
+            shutil.rmtree(early.tmp, ignore_errors=True)
+
+    def _tmp(self) -> Path:
+        return self.dest.parent / f".{self.dest.name}.tmp-{os.getpid()}"
 
     def commit(self, files: dict[str, bytes]) -> WriteReport:
-        if self.keep_foreign and self.dest.is_dir():
+        if self._in_place():
             return self._commit_in_place(files)
         return self._commit_swap(files)
 
@@ -110,37 +139,35 @@ class FolderOutput:
 
     def _commit_swap(self, files: dict[str, bytes]) -> WriteReport:
         dest = self.dest
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        old = read_manifest(dest) if dest.is_dir() else {}
-        if old and _up_to_date(dest, files, old):
-            return WriteReport(unchanged=sorted(files))  # nothing to do: not even the manifest is rewritten
-        tmp = dest.parent / f".{dest.name}.tmp-{os.getpid()}"
+        early, self._early = self._early, None
+        tmp = self._tmp()
         trash = dest.parent / f".{dest.name}.old-{os.getpid()}"
-        for stale in (tmp, trash):
-            if stale.exists():
-                shutil.rmtree(stale)
-        report = WriteReport()
-        digests = {}
         try:
-            tmp.mkdir()
-            made_dirs = {tmp}
+            done = early.finish() if early is not None else {}
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            old = early.old if early is not None else read_manifest(dest) if dest.is_dir() else {}
+            digests = {name: done[name][0] for name in files if name in done and done[name][1] is files[name]}
+            if old and _up_to_date(dest, files, old, digests):
+                shutil.rmtree(tmp, ignore_errors=True)
+                return WriteReport(unchanged=sorted(files))  # nothing to do: not even the manifest is rewritten
+            if early is None:
+                for stale in (tmp, trash):
+                    if stale.exists():
+                        shutil.rmtree(stale)
+                tmp.mkdir()
+            elif trash.exists():
+                shutil.rmtree(trash)
+            writer = _FileWriter(tmp, dest, old)
+            for name in done:
+                if name not in digests:  # handed over early, then replaced or dropped by the build
+                    (tmp / name).unlink(missing_ok=True)
+                else:
+                    writer.kept[name] = done[name][2]
             for name in sorted(files):
-                data = files[name]
-                digest = digests[name] = _digest(data)
-                target = tmp / name
-                if target.parent not in made_dirs:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made_dirs.add(target.parent)
-                previous = dest / name
-                if old.get(name) == digest and _same_size(previous, len(data)):
-                    try:
-                        os.link(previous, target)
-                        report.unchanged.append(name)
-                        continue
-                    except OSError:
-                        pass
-                target.write_bytes(data)
-                report.written.append(name)
+                if name not in digests:
+                    digests[name] = writer.write(name, files[name])
+            report = WriteReport(written=sorted(n for n, same in writer.kept.items() if not same),
+                                 unchanged=sorted(n for n, same in writer.kept.items() if same))
             (tmp / MANIFEST).write_text(json.dumps({"generator": "factpress", "files": digests}, indent=0, sort_keys=True) + "\n")
             report.removed = sorted(set(old) - set(files))
             if dest.exists():
@@ -155,11 +182,84 @@ class FolderOutput:
         return report
 
 
-def _up_to_date(dest: Path, files: dict[str, bytes], old: dict[str, str]) -> bool:
-    """True when the folder already holds exactly these files (by manifest digest and size)."""
+class _FileWriter:
+    """Writes files into the new site's folder; a file the old site holds with the same bytes is
+    hard-linked from it instead, so it keeps its inode and modification time."""
+
+    def __init__(self, tmp: Path, dest: Path, old: dict[str, str]):
+        self.tmp, self.dest, self.old = tmp, dest, old
+        self.made_dirs = {tmp}
+        self.kept: dict[str, bool] = {}  # name: True when linked from the old site
+
+    def write(self, name: str, data: bytes) -> str:
+        digest = _digest(data)
+        target = self.tmp / name
+        if target.parent not in self.made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made_dirs.add(target.parent)
+        previous = self.dest / name
+        if self.old.get(name) == digest and _same_size(previous, len(data)):
+            try:
+                os.link(previous, target)
+                self.kept[name] = True
+                return digest
+            except OSError:
+                pass
+        target.write_bytes(data)
+        self.kept[name] = False
+        return digest
+
+
+class _EarlyWriter:
+    """A thread that writes handed-over files into the new site's temporary folder. The first
+    error stops it; finish() raises it, so the build fails as if commit had met it."""
+
+    def __init__(self, tmp: Path, dest: Path):
+        self.tmp = tmp
+        self.old = read_manifest(dest) if dest.is_dir() else {}
+        self.writer = _FileWriter(tmp, dest, self.old)
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.done: dict[str, tuple[str, bytes, bool]] = {}  # name: (digest, data, linked from the old site)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="factpress-writer", daemon=True)
+        self.thread.start()
+
+    def put(self, name: str, data: bytes) -> None:
+        self.queue.put((name, data))
+
+    def _run(self) -> None:
+        try:
+            if self.tmp.exists():
+                shutil.rmtree(self.tmp)
+            self.tmp.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp.mkdir()
+        except BaseException as exc:
+            self.error = exc
+        while (item := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # drain the queue; finish() reports the error
+            name, data = item
+            try:
+                digest = self.writer.write(name, data)
+                self.done[name] = (digest, data, self.writer.kept[name])
+            except BaseException as exc:
+                self.error = exc
+
+    def finish(self) -> dict[str, tuple[str, bytes, bool]]:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.done
+
+
+def _up_to_date(dest: Path, files: dict[str, bytes], old: dict[str, str], digests: dict[str, str]) -> bool:
+    """True when the folder already holds exactly these files (by manifest digest and size);
+    digests: those already known."""
     if set(old) != set(files):
         return False
-    return all(old[name] == _digest(data) and _same_size(dest / name, len(data)) for name, data in files.items())
+    return all(old[name] == (digests.get(name) or _digest(data)) and _same_size(dest / name, len(data))
+               for name, data in files.items())
 
 
 def _same_size(path: Path, size: int) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup, escape
 
@@ -91,7 +90,7 @@ def favicon_png(site: Site) -> bytes:
 
 def sitemap(site: Site) -> bytes:
     lastmod = f"<lastmod>{site.settings.date}</lastmod>" if site.settings.date else ""
-    urls = "".join(f"<url><loc>{xml_escape(absolute(site, p))}</loc>{lastmod}</url>\n" for p in page_paths(site))
+    urls = "".join(f"<url><loc>{html.escape(absolute(site, p), quote=False)}</loc>{lastmod}</url>\n" for p in page_paths(site))
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode()
 

@@ -7,6 +7,7 @@ import io
 import json
 import multiprocessing
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -296,8 +297,11 @@ def _render_in_pool(pages: list, render, root: Path, jobs: int):
 
 
 def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None,
-                jobs: int = 1) -> Rendered:
-    """jobs: processes that may render pages when many changed (fork only; the preview uses 1)."""
+                jobs: int = 1, early: Callable[[str, bytes], None] | None = None) -> Rendered:
+    """jobs: processes that may render pages when many changed (fork only; the preview uses 1).
+    early: called with each page's file name and bytes as soon as it is rendered (the output
+    starts writing them while the rest renders); the returned files are still the whole site."""
+    early = early or (lambda name, data: None)
     templates = _template_text(root)
     env = environment(root, templates)
     env.globals.update(template_globals(site))  # canonical URLs and schema.org data for the head
@@ -342,8 +346,12 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         if jobs > 1 and len(todo) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
             for i, data in _render_in_pool([site.pages[i] for i in todo], render_page, root, jobs):
                 _memo[page_keys[todo[i]]] = data
+                early(site.pages[todo[i]].href, data)
         for page, key in zip(site.pages, page_keys):
+            fresh = key not in _memo
             files[page.href] = once(key, lambda: render_page(page))
+            if fresh:
+                early(page.href, files[page.href])
         for chart_id, page in site.chart_pages().items():
             chart = site.charts.outputs[chart_id]
             files.update(chart_files(site, chart))
