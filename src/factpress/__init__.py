@@ -2,6 +2,12 @@
 
 __version__ = "0.1.0"
 
-from factpress.charting import chart  # noqa: E402  (the one name chart files import)
-
 __all__ = ["chart", "__version__"]
+
+
+def __getattr__(name: str):
+    if name == "chart":  # the one name chart files import; loaded on first use, not by every command
+        from factpress.charting import chart
+
+        return chart
+    raise AttributeError(f"module 'factpress' has no attribute {name!r}")

@@ -12,7 +12,7 @@ from factpress.errors import BuildFailed, Diagnostics
 from factpress.facts import load_facts
 from factpress.memo import collector_paused
 from factpress.output import FolderOutput, MemoryOutput, WriteReport
-from factpress.pages import PageStats, default_jobs, parse_pages
+from factpress.pages import PageParsing, PageStats, default_jobs
 from factpress.progress import Progress
 from factpress.render import Rendered, render_site
 from factpress.site import Site, assemble
@@ -40,13 +40,18 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
     progress.stage("reading")
     sources = discover(root, diags)
     settings = load_settings(sources, diags)
-    book = load_facts(sources, diags)
+    parsing = PageParsing(sources.of_kind("page"), settings.raw_html, root, jobs, persist)  # workers start now
+    try:
+        book = load_facts(sources, diags)
+        page_diags = Diagnostics()
+        pages, page_stats = parsing.finish(page_diags, progress)
+    finally:
+        parsing.cancel()
     mark = len(diags.items)
     progress.stage("charts")
     charts = build_charts(sources, book, root, settings.chart_timeout, diags)
     charts_incomplete = _chart_consequences(diags, mark, book, sources)
-    pages, page_stats = parse_pages(sources.of_kind("page"), settings.raw_html, root, diags, jobs, progress,
-                                     persist)
+    diags.items.extend(page_diags.items)  # after the charts' problems, as when pages were parsed last
     if stats is not None:
         stats.__dict__.update(page_stats.__dict__)
     unreadable = frozenset(rel for rel in sources.failed if rel.endswith(".md"))

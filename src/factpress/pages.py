@@ -55,54 +55,81 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def parse_pages(files: list[SourceFile], raw_html: bool, root: Path | None, diags: Diagnostics,
-                jobs: int | None = None, progress=None, persist: bool | None = True) -> tuple[list[Page], PageStats]:
-    """Pages in the order of files. jobs None: as many processes as cores when there are many pages
-    to parse; 1: in this process. Problems go to diags in file order, whichever process found them.
-    persist: write the disk cache; None: only on the first build of this process (the preview keeps
-    its later pages in memory, and saves each edit the cost of rewriting the file)."""
-    global _memory
-    stats = PageStats()
-    cache_file = root / CACHE_FILE if root is not None else None
-    keys = [page_key(f, raw_html) for f in files]
-    results: list[Parsed | None] = [None] * len(files)
-    missing = []
-    first = not _memory
-    if persist is None:
-        persist = first
-    known = _memory
-    if cache_file is not None and not known:  # the first build in this process; later, misses are edits
-        known = _read(cache_file)
-    for i, key in enumerate(keys):
-        hit = known.get(key)
-        if hit is None:
-            missing.append(i)
+class PageParsing:
+    """Parsing pages, begun at once: with many pages to parse, worker processes start on them while
+    this process goes on (reading facts), and finish() collects them.
+
+    jobs None: as many processes as cores when there are many pages to parse; 1: in this process.
+    Problems go to diags in file order, whichever process found them. persist: write the disk
+    cache; None: only on the first build of this process (the preview keeps its later pages in
+    memory, and saves each edit the cost of rewriting the file)."""
+
+    def __init__(self, files: list[SourceFile], raw_html: bool, root: Path | None, jobs: int | None = None,
+                 persist: bool | None = True):
+        global _work
+        self.files, self.raw_html = files, raw_html
+        self.stats = PageStats()
+        self.cache_file = root / CACHE_FILE if root is not None else None
+        self.keys = [page_key(f, raw_html) for f in files]
+        self.results: list[Parsed | None] = [None] * len(files)
+        self.missing: list[int] = []
+        self.persist = not _memory if persist is None else persist
+        self.known = _memory
+        if self.cache_file is not None and not self.known:  # the first build in this process; later, misses are edits
+            self.known = _read(self.cache_file)
+        for i, key in enumerate(self.keys):
+            hit = self.known.get(key)
+            if hit is None:
+                self.missing.append(i)
+            else:
+                self.results[i] = hit
+        self.stats.cached = len(files) - len(self.missing)
+        self.stats.parsed = len(self.missing)
+        jobs = default_jobs() if jobs is None else max(1, jobs)
+        self.pool = None
+        if jobs > 1 and len(self.missing) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+            self.stats.jobs = jobs = min(jobs, len(self.missing))
+            _work = ([files[i] for i in self.missing], raw_html)
+            self.pool = multiprocessing.get_context("fork").Pool(jobs)
+            chunk = max(1, min(32, len(self.missing) // (jobs * 8)))
+            self.arriving = self.pool.imap_unordered(_parse_at, range(len(self.missing)), chunksize=chunk)
+
+    def finish(self, diags: Diagnostics, progress=None) -> tuple[list[Page], PageStats]:
+        global _memory
+        if progress is not None:
+            progress.stage("pages", len(self.files), done=self.stats.cached)
+        if self.pool is not None:
+            try:
+                for i, parsed in self.arriving:
+                    self.results[self.missing[i]] = parsed
+                    if progress is not None:
+                        progress.advance()
+            finally:
+                self.cancel()
         else:
-            results[i] = hit
-    stats.cached = len(files) - len(missing)
-    stats.parsed = len(missing)
-    if progress is not None:
-        progress.stage("pages", len(files), done=stats.cached)
-    jobs = default_jobs() if jobs is None else max(1, jobs)
-    if jobs > 1 and len(missing) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
-        stats.jobs = jobs
-        for i, parsed in _parse_in_pool([files[i] for i in missing], raw_html, jobs, progress):
-            results[missing[i]] = parsed
-    else:
-        for i in missing:
-            results[i] = parse_one(files[i], raw_html)
-            if progress is not None:
-                progress.advance()
-    current = dict(zip(keys, results))
-    if persist and cache_file is not None and (missing or len(known) != len(current)):
-        _store(cache_file, current)  # type: ignore[arg-type]
-    _memory = current  # type: ignore[assignment]
-    pages = []
-    for page, problems in results:  # type: ignore[misc]
-        diags.items.extend(problems)
-        if page is not None:
-            pages.append(page)
-    return pages, stats
+            for i in self.missing:
+                self.results[i] = parse_one(self.files[i], self.raw_html)
+                if progress is not None:
+                    progress.advance()
+        current = dict(zip(self.keys, self.results))
+        if self.persist and self.cache_file is not None and (self.missing or len(self.known) != len(current)):
+            _store(self.cache_file, current)  # type: ignore[arg-type]
+        _memory = current  # type: ignore[assignment]
+        pages = []
+        for page, problems in self.results:  # type: ignore[misc]
+            diags.items.extend(problems)
+            if page is not None:
+                pages.append(page)
+        return pages, self.stats
+
+    def cancel(self) -> None:
+        """Stop the workers (after finish, or when the build failed before it)."""
+        global _work
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+        _work = ([], False)
 
 
 # Work handed to forked workers: they inherit it, so only the results cross a pipe.
@@ -112,21 +139,6 @@ _work: tuple[list[SourceFile], bool] = ([], False)
 def _parse_at(i: int) -> tuple[int, Parsed]:
     files, raw_html = _work
     return i, parse_one(files[i], raw_html)
-
-
-def _parse_in_pool(files: list[SourceFile], raw_html: bool, jobs: int, progress):
-    global _work
-    _work = (files, raw_html)
-    try:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(min(jobs, len(files))) as pool:
-            chunk = max(1, min(32, len(files) // (jobs * 8)))
-            for i, parsed in pool.imap_unordered(_parse_at, range(len(files)), chunksize=chunk):
-                if progress is not None:
-                    progress.advance()
-                yield i, parsed
-    finally:
-        _work = ([], False)
 
 
 def _read(path: Path) -> dict[str, Parsed]:

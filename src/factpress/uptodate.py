@@ -22,10 +22,15 @@ LIBRARIES = ("altair", "vl-convert-python", "markdown-it-py", "mdit-py-plugins",
 
 
 def _files(folder: Path):
-    for dirpath, dirnames, filenames in os.walk(folder):
+    """(path relative to folder with '/', full path) of every file under folder, sorted; plain
+    strings rather than Path objects, which would cost more than the check itself at 1000 pages."""
+    top = os.fspath(folder)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        prefix = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
         for name in sorted(filenames):
-            yield Path(dirpath) / name
+            yield prefix + name, os.path.join(dirpath, name)
 
 
 def _inputs(root: Path, dest: Path, pdf: bool) -> str | None:
@@ -36,24 +41,24 @@ def _inputs(root: Path, dest: Path, pdf: bool) -> str | None:
             h.update(f"{lib}={version(lib)}\0".encode())
         except PackageNotFoundError:
             h.update(f"{lib}=\0".encode())
-    package = Path(__file__).parent
-    for path in _files(package):
-        st = path.stat()
-        h.update(f"{path.relative_to(package).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    for rel, path in _files(Path(__file__).parent):
+        st = os.stat(path)
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     for top in INPUT_FOLDERS:
-        for path in _files(root / top):
-            if path.is_symlink():
+        for rel, path in _files(root / top):
+            if os.path.islink(path):
                 return None  # links are checked by the full build
-            h.update(path.relative_to(root).as_posix().encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+            h.update(f"{top}/{rel}\0".encode())
+            with open(path, "rb") as f:
+                h.update(hashlib.sha256(f.read()).digest())
     return h.hexdigest()
 
 
 def _outputs(dest: Path) -> str:
     h = hashlib.sha256()
-    for path in _files(dest):
-        st = path.lstat()
-        h.update(f"{path.relative_to(dest).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode())
+    for rel, path in _files(dest):
+        st = os.lstat(path)
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode())
     return h.hexdigest()
 
 
