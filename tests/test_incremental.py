@@ -6,6 +6,7 @@ may save work, never change a byte.
 from __future__ import annotations
 
 import os
+import pickle
 import pty
 import re
 import select
@@ -95,17 +96,65 @@ def test_edits_outside_a_page_reach_every_page_that_shows_them(report, tmp_path,
     assert all(b'content="second"' in site[n] for n in pages)
 
 
-def test_a_damaged_page_cache_is_rebuilt_silently(report, tmp_path):
+def run_build(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """factpress build -v in a fresh process: it has only the cache on disk to go by."""
+    run = subprocess.run([sys.executable, "-m", "factpress", "build", "-v", *args, str(project)], capture_output=True,
+                         text=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1600000000"))
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run
+
+
+def rendered_line(output: str) -> tuple[int, int]:
+    made, reused = re.search(r"^rendered: (\d+) files, (\d+) unchanged$", output, re.M).groups()
+    return int(made), int(reused)
+
+
+def test_a_new_process_renders_only_what_an_edit_changed(tmp_path):
+    project = tmp_path / "corpus"
+    write_corpus(project, 40, 200, 0, 11)
+    first = rendered_line(run_build(project).stdout)
+    assert first[1] == 0 and first[0] > 40
+    total = sum(first)
+
+    page = project / "content" / "p00007.md"
+    page.write_text(page.read_text("utf-8") + "\nA sentence added later.\n", "utf-8")
+    again = run_build(project)
+    assert pages_line(again.stdout) == "pages: 1 parsed, 39 cached"
+    assert rendered_line(again.stdout) == (1, total - 1)
+    assert tree(project / "site") == cold(project, tmp_path)
+
+    cited = re.search(r"\{fact\}`(f\d+)`", (project / "content" / "p00003.md").read_text("utf-8")).group(1)
+    citing = [p.name for p in (project / "content").glob("*.md") if f"`{cited}`" in p.read_text("utf-8")]
+    fact_file = next(f for f in (project / "content" / "facts").glob("*.yaml") if f"id: {cited}\n" in f.read_text("utf-8"))
+    text = fact_file.read_text("utf-8")
+    block = text.index(f"id: {cited}\n")
+    label = text.index("label: ", block)
+    fact_file.write_text(text[:label] + "label: Revised " + text[label + len("label: "):], "utf-8")
+    made, reused = rendered_line(run_build(project).stdout)
+    assert len(citing) <= made < total / 2, (made, citing)  # the pages citing it and the data page, not the rest
+    assert made + reused == total
+    assert tree(project / "site") == cold(project, tmp_path)
+
+    cache = project / ".factpress-cache" / "rendered.pickle"
+    data = pickle.loads(cache.read_bytes())
+    data["code"] = "made by another version of factpress"
+    cache.write_bytes(pickle.dumps(data))
+    assert rendered_line(run_build(project).stdout) == (total, 0)  # a cache from other code is not used
+
+
+def test_a_damaged_cache_is_rebuilt_silently(report, tmp_path):
     build(report)
-    cache = report / ".factpress-cache" / "pages.pickle"
-    assert cache.is_file()
-    cache.write_bytes(b"not a pickle at all")
+    for name in ("pages.pickle", "rendered.pickle"):
+        cache = report / ".factpress-cache" / name
+        assert cache.is_file()
+        cache.write_bytes(b"not a pickle at all")
     out = tmp_path / "second"
     result = subprocess.run([sys.executable, "-m", "factpress", "build", "-v", "-o", str(out), str(report)],
                             capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1600000000"))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert re.search(r"^pages: \d+ parsed, 0 cached$", result.stdout, re.M)
+    assert rendered_line(result.stdout)[1] == 0
     assert tree(out) == tree(report / "site")
 
 

@@ -92,7 +92,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
             if not failed:
                 progress.stage("rendering")
             rendered = None if failed else render_site(site, root, diags, jobs=default_jobs() if jobs is None else jobs,
-                                                       early=getattr(output, "early", None))
+                                                       early=getattr(output, "early", None), persist=persist)
         if rendered is not None and site.settings.pdf and not diags.errors:
             progress.stage("pdf")
             rendered_pdf(site, root, diags, rendered, checking=output is None)

@@ -101,6 +101,7 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
     if verbose:
         p = result.pages
         click.echo(f"pages: {p.parsed} parsed{f' in {p.jobs} processes' if p.jobs > 1 else ''}, {p.cached} cached")
+        click.echo(f"rendered: {result.rendered.made} files, {result.rendered.reused} unchanged")
         charts = result.site.charts
         for chart_id, state in sorted(charts.status.items()):
             click.echo(f"chart {chart_id}: {state}")

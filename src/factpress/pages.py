@@ -1,8 +1,9 @@
 """Parse every page, reusing what is known: a page whose text did not change since the last build is
 not parsed again, and many pages to parse are shared among worker processes.
 
-A parsed page depends only on its own text, its path, the raw-HTML setting and the factpress
-version (see markdown.Page), so that is the cache key. Entries live in memory for the life of
+A parsed page depends only on its own text, its path, the raw-HTML setting and the code that
+parsed it (see markdown.Page): the file's key holds the first three, and a cache file made by
+other code (factpress or a library in another version) is not read. Entries live in memory for the life of
 the process (the preview server keeps them warm) and on disk in one file,
 PROJECT/.factpress-cache/pages.pickle (one file reads and writes several times faster than a file
 per page), holding exactly the pages of the last build. A cache file that cannot be read is a
@@ -13,16 +14,15 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from factpress import __version__
 from factpress.errors import Diagnostic, Diagnostics
 from factpress.markdown import Page, parse_page
+from factpress.memo import load_pickle, store_pickle
 from factpress.sources import SourceFile
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 CACHE_FILE = Path(".factpress-cache") / "pages.pickle"
 PARALLEL_MIN = 64  # fewer pages than this to parse are parsed in this process: a pool costs more
 Parsed = tuple[Page | None, tuple[Diagnostic, ...]]
@@ -38,7 +38,7 @@ class PageStats:
 
 
 def page_key(file: SourceFile, raw_html: bool) -> str:
-    return hashlib.sha256(f"{CACHE_FORMAT}\0{__version__}\0{raw_html}\0{file.rel}\0{file.sha}".encode()).hexdigest()
+    return hashlib.sha256(f"{CACHE_FORMAT}\0{raw_html}\0{file.rel}\0{file.sha}".encode()).hexdigest()
 
 
 def parse_one(file: SourceFile, raw_html: bool) -> Parsed:
@@ -142,24 +142,12 @@ def _parse_at(i: int) -> tuple[int, Parsed]:
 
 
 def _read(path: Path) -> dict[str, Parsed]:
-    try:
-        with open(path, "rb") as f:
-            data = pickle.load(f)
-    except Exception:  # absent, damaged or from another version: parse again
+    pages = load_pickle(path, CACHE_FORMAT)
+    if not isinstance(pages, dict):
         return {}
-    if not (isinstance(data, dict) and data.get("format") == CACHE_FORMAT and isinstance(data.get("pages"), dict)):
-        return {}
-    return {k: v for k, v in data["pages"].items()
+    return {k: v for k, v in pages.items()
             if isinstance(v, tuple) and len(v) == 2 and (v[0] is None or isinstance(v[0], Page))}
 
 
 def _store(path: Path, pages: dict[str, Parsed]) -> None:
-    """Replace the cache file with this build's pages; a cache that cannot be written is no error."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            pickle.dump({"format": CACHE_FORMAT, "pages": pages}, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    store_pickle(path, CACHE_FORMAT, pages)

@@ -20,6 +20,7 @@ from factpress.chartsite import CHARTS_JS, bundle_name, chart_files, chart_sourc
 from factpress.errors import Diagnostics, SourceLocation
 from factpress.facts import Fact
 from factpress.markdown import Page
+from factpress.memo import code_fingerprint, load_pickle, store_pickle
 from factpress.mdplugins import PLACEHOLDER_RE
 from factpress.publish import extra_files, template_globals
 from factpress.site import Site
@@ -30,6 +31,8 @@ THEME = Path(__file__).parent / "theme"
 @dataclass(frozen=True)
 class Rendered:
     files: dict[str, bytes]
+    made: int = 0  # pages (and other templated files) rendered by this build
+    reused: int = 0  # taken from the last build's, their inputs unchanged
 
 
 def make_environment(project_templates: Path) -> jinja2.Environment:
@@ -72,9 +75,12 @@ def fact_html(fact: Fact, field: str, site: Site) -> Markup:
     return Markup('<a class="fact" href="{}" title="{}">{}</a>').format(href, title, inner)
 
 
-# Rendered pages of the last build in this process, by a key of everything they were made from, so
-# the preview server re-renders only what an edit changed. Never on disk; bytes shared with the output.
+# Rendered pages of the last build, by a key of everything they were made from, so a rebuild
+# re-renders only what an edit changed. Kept in memory between the preview's builds, and on disk
+# (RENDER_CACHE) for the next `factpress build`; bytes shared with the output.
 _memo: dict[str, bytes] = {}
+RENDER_CACHE = Path(".factpress-cache") / "rendered.pickle"
+RENDER_FORMAT = "1"
 _fact_fps: dict[int, tuple[object, str]] = {}
 
 
@@ -122,7 +128,7 @@ class RenderKeys:
         self.book = _fp(list(site.book.facts.values()), list(site.book.sources.values()))
         nav = [(p.slug, p.title, p.summary, p.order, p.rel) for p in ([site.home] if site.home else []) + site.pages]
         broad = any(_reads_everything(text) for text in own)
-        self.common = _fp(__version__, site.settings, templates, hrefs, script, nav,
+        self.common = _fp(code_fingerprint(), site.settings, templates, hrefs, script, nav,
                           sorted((k, hashlib.sha256(v).hexdigest()) for k, v in extra.items()),
                           sorted((cid, out.title, out.description, out.spec, out.svg, out.facts_read, out.table_sources)
                                  for cid, out in site.charts.outputs.items()),
@@ -297,11 +303,23 @@ def _render_in_pool(pages: list, render, root: Path, jobs: int):
 
 
 def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None,
-                jobs: int = 1, early: Callable[[str, bytes], None] | None = None) -> Rendered:
+                jobs: int = 1, early: Callable[[str, bytes], None] | None = None,
+                persist: bool | None = False) -> Rendered:
     """jobs: processes that may render pages when many changed (fork only; the preview uses 1).
     early: called with each page's file name and bytes as soon as it is rendered (the output
-    starts writing them while the rest renders); the returned files are still the whole site."""
+    starts writing them while the rest renders); the returned files are still the whole site.
+    persist: read and write the rendered files' cache in the project; None: the first build in
+    this process reads and writes it, later ones keep it in memory only."""
+    global _memo
     early = early or (lambda name, data: None)
+    first = not _memo
+    if persist is None:
+        persist = first
+    if persist and first:
+        loaded = load_pickle(root / RENDER_CACHE, RENDER_FORMAT)
+        if isinstance(loaded, dict):
+            _memo = {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, bytes)}
+    before = len(_memo)
     templates = _template_text(root)
     env = environment(root, templates)
     env.globals.update(template_globals(site))  # canonical URLs and schema.org data for the head
@@ -321,14 +339,16 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         return script if page is not None and any(u.kind == "chart" for u in page.uses) else None
 
     r = Renderer(site, env, diags, hrefs)
-    global _memo
     keys = RenderKeys(site, templates, hrefs, script, extra_static or {})
     memo: dict[str, bytes] = {}
+    made = 0
 
     def once(key: str, make) -> bytes:
+        nonlocal made
         data = _memo.get(key)
         if data is None:
             data = make().encode()
+            made += 1
         memo[key] = data
         return data
 
@@ -346,6 +366,7 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         if jobs > 1 and len(todo) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
             for i, data in _render_in_pool([site.pages[i] for i in todo], render_page, root, jobs):
                 _memo[page_keys[todo[i]]] = data
+                made += 1
                 early(site.pages[todo[i]].href, data)
         for page, key in zip(site.pages, page_keys):
             fresh = key not in _memo
@@ -368,11 +389,13 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         return Rendered({})
     files["facts.json"] = once(_fp(keys.book, "facts.json"), lambda: facts_json(site).decode())
     files["facts.csv"] = once(_fp(keys.book, "facts.csv"), lambda: facts_csv(site).decode())
+    if persist and (made or len(memo) != before):
+        store_pickle(root / RENDER_CACHE, RENDER_FORMAT, memo)
     _memo = memo
     global _fact_fps
     _fact_fps = keys.fact_fps
     files.update(extra_files(site))
-    return Rendered(files)
+    return Rendered(files, made, len(memo) - made)
 
 
 def template_location(exc: Exception, root: Path) -> SourceLocation:

@@ -11,41 +11,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from factpress import __version__
+from factpress.memo import code_fingerprint, walk
 
 STAMP = Path(".factpress-cache") / "uptodate.json"
 INPUT_FOLDERS = ("content", "charts", "templates", "static")
-LIBRARIES = ("altair", "vl-convert-python", "markdown-it-py", "mdit-py-plugins", "jinja2", "weasyprint", "pyyaml")
-
-
-def _files(folder: Path):
-    """(path relative to folder with '/', full path) of every file under folder, sorted; plain
-    strings rather than Path objects, which would cost more than the check itself at 1000 pages."""
-    top = os.fspath(folder)
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-        prefix = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        for name in sorted(filenames):
-            yield prefix + name, os.path.join(dirpath, name)
 
 
 def _inputs(root: Path, dest: Path, pdf: bool) -> str | None:
     h = hashlib.sha256()
-    h.update(json.dumps([__version__, str(dest.resolve()), pdf, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
-    for lib in LIBRARIES:
-        try:
-            h.update(f"{lib}={version(lib)}\0".encode())
-        except PackageNotFoundError:
-            h.update(f"{lib}=\0".encode())
-    for rel, path in _files(Path(__file__).parent):
-        st = os.stat(path)
-        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    h.update(json.dumps([code_fingerprint(), str(dest.resolve()), pdf, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
     for top in INPUT_FOLDERS:
-        for rel, path in _files(root / top):
+        for rel, path in walk(root / top):
             if os.path.islink(path):
                 return None  # links are checked by the full build
             h.update(f"{top}/{rel}\0".encode())
@@ -56,7 +34,7 @@ def _inputs(root: Path, dest: Path, pdf: bool) -> str | None:
 
 def _outputs(dest: Path) -> str:
     h = hashlib.sha256()
-    for rel, path in _files(dest):
+    for rel, path in walk(dest):
         st = os.lstat(path)
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode())
     return h.hexdigest()
