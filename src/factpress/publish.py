@@ -120,18 +120,15 @@ def not_found(site: Site) -> bytes:
             f'<a href="{base}data.html">data</a>.</p>\n</main>\n</body>\n</html>\n').encode()
 
 
-_images: dict[str, tuple[bytes, bytes]] = {}  # the last build's images, by the settings drawn from
-
-
-def extra_files(site: Site) -> dict[str, bytes]:
-    global _images
-    key = repr(site.settings)
-    images = _images.get(key) or (favicon_png(site), social_png(site))
-    _images = {key: images}
+def extra_files(site: Site, once=None) -> dict[str, bytes]:
+    """The files beside the pages. once(name, make): the caller's cache of files that are slow to
+    make (the images, drawn with Pillow), keyed by the name and whatever the caller knows they
+    depend on; without it they are drawn every time."""
+    once = once or (lambda name, make: make())
     files = {".nojekyll": b"", "404.html": not_found(site), "robots.txt": robots(site),
              FAVICON_SVG: favicon_svg(site).encode(),
-             FAVICON_PNG: images[0],  # for browsers without SVG icons
-             SOCIAL_IMAGE: images[1]}
+             FAVICON_PNG: once(FAVICON_PNG, lambda: favicon_png(site)),  # for browsers without SVG icons
+             SOCIAL_IMAGE: once(SOCIAL_IMAGE, lambda: social_png(site))}
     if site.settings.base_url:
         files["sitemap.xml"] = sitemap(site)
     if site.settings.domain:

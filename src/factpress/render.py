@@ -126,6 +126,7 @@ class RenderKeys:
         self.fact_fps: dict[int, tuple[object, str]] = {}
         own = [text for path, text in templates if not path.startswith((THEME / "templates").as_posix())]
         self.book = _fp(list(site.book.facts.values()), list(site.book.sources.values()))
+        self.settings = _fp(code_fingerprint(), site.settings)
         nav = [(p.slug, p.title, p.summary, p.order, p.rel) for p in ([site.home] if site.home else []) + site.pages]
         broad = any(_reads_everything(text) for text in own)
         self.common = _fp(code_fingerprint(), site.settings, templates, hrefs, script, nav,
@@ -347,7 +348,8 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         nonlocal made
         data = _memo.get(key)
         if data is None:
-            data = make().encode()
+            data = make()
+            data = data.encode() if isinstance(data, str) else data
             made += 1
         memo[key] = data
         return data
@@ -389,12 +391,12 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         return Rendered({})
     files["facts.json"] = once(_fp(keys.book, "facts.json"), lambda: facts_json(site).decode())
     files["facts.csv"] = once(_fp(keys.book, "facts.csv"), lambda: facts_csv(site).decode())
+    files.update(extra_files(site, lambda name, make: once(_fp(keys.settings, name), make)))
     if persist and (made or len(memo) != before):
         store_pickle(root / RENDER_CACHE, RENDER_FORMAT, memo)
     _memo = memo
     global _fact_fps
     _fact_fps = keys.fact_fps
-    files.update(extra_files(site))
     return Rendered(files, made, len(memo) - made)
 
 
