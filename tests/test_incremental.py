@@ -46,6 +46,10 @@ def test_prose_edit_parses_one_page_and_matches_a_cold_build(report, tmp_path):
     first = build(report)
     pages = len(list((report / "content").glob("*.md")))
     assert pages_line(first.output) == f"pages: {pages} parsed, 0 cached"
+    stages = re.search(r"^time: (.+); total (\d+\.\d\d) s$", first.output, re.M)
+    spent = dict(re.fullmatch(r"(\w+) (\d+\.\d\d) s", part).groups() for part in stages.group(1).split(", "))
+    assert list(spent)[:3] == ["reading", "pages", "charts"] and "rendering" in spent and list(spent)[-1] == "writing", spent
+    assert abs(sum(map(float, spent.values())) - float(stages.group(2))) < 0.02
     page = report / "content" / "overview.md"
     page.write_text(page.read_text("utf-8") + "\nOne more sentence of commentary.\n", "utf-8")
     again = build(report)

@@ -57,8 +57,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: PROJECT/site].")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write report.pdf into the site and link to it (as 'pdf: true' in report.yaml does).")
-@click.option("-v", "--verbose", is_flag=True, help="Also say how many pages were parsed and cached, and which charts were rendered "
-                                                    "and which came from the cache.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say how many pages were parsed and rendered and how many came from the "
+                                                    "cache, which charts were rendered, and the time each stage took.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for parsing pages [default: one per core, when many pages changed].")
 @click.option("--force", is_flag=True, help="Build into an output folder that looks unsafe (the project, content/, other files); "
@@ -86,10 +86,11 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
                 click.echo(f"built {count} files into {dest} (0 written, {count} unchanged, 0 removed; up to date)")
             return
     from factpress.build import run_build  # only now: an up-to-date build needs none of the pipeline
-    from factpress.progress import for_terminal
+    from factpress.progress import StageClock, for_terminal
 
+    progress = clock = StageClock(for_terminal(quiet))
     result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf, jobs=jobs,
-                       progress=for_terminal(quiet))
+                       progress=progress)
     if inputs is not None:
         uptodate.record(project, dest, inputs, len(result.rendered.files),
                         [d.format() for d in result.diagnostics.sorted() if d.severity == "warning"])
@@ -106,6 +107,7 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
         for chart_id, state in sorted(charts.status.items()):
             click.echo(f"chart {chart_id}: {state}")
         click.echo(f"charts: {charts.count('rendered')} rendered, {charts.count('cached')} cached")
+        click.echo(f"time: {clock.summary()}")
 
 
 @main.command()

@@ -71,3 +71,38 @@ def for_terminal(quiet: bool = False, stream: TextIO | None = None) -> Progress:
     except (AttributeError, ValueError):
         tty = False
     return TerminalProgress(stream) if tty else Progress()
+
+
+class StageClock(Progress):
+    """Times each stage of a build (for `build -v`) and passes every call on to another Progress."""
+
+    def __init__(self, inner: Progress):
+        self.inner = inner
+        self.spent: dict[str, float] = {}
+        self.current = ""
+        self.since = time.perf_counter()
+
+    def _lap(self) -> None:
+        now = time.perf_counter()
+        if self.current:
+            self.spent[self.current] = self.spent.get(self.current, 0.0) + now - self.since
+        self.since = now
+
+    def stage(self, name: str, total: int = 0, done: int = 0) -> None:
+        if name != self.current:
+            self._lap()
+            self.current = name
+        self.inner.stage(name, total, done)
+
+    def advance(self, n: int = 1) -> None:
+        self.inner.advance(n)
+
+    def close(self) -> None:
+        self._lap()
+        self.current = ""
+        self.inner.close()
+
+    def summary(self) -> str:
+        """'reading 0.12 s, pages 0.80 s, ...; total 1.30 s', stages in the order they began."""
+        parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.spent.items())
+        return f"{parts}; total {sum(self.spent.values()):.2f} s"
