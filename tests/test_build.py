@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 
 from conftest import cli, tree
@@ -90,6 +91,18 @@ def test_a_failed_build_leaves_the_old_site(mini):
     assert result.exit_code == 1
     assert tree(mini / "site") == before
     assert not [p for p in mini.iterdir() if p.name.startswith(".site")]
+
+
+def test_folders_left_by_a_killed_build_are_swept(mini):
+    gone = mini / ".site.tmp-999999999"  # no process has this number
+    gone.mkdir()
+    (gone / "half.html").write_text("half written")
+    running = mini / f".site.tmp-{os.getppid()}"  # a build of a process that still runs keeps its folder
+    running.mkdir()
+    result = cli("build", mini)
+    assert result.exit_code == 0, result.output
+    assert not gone.exists()
+    assert running.is_dir()
 
 
 def test_check_writes_nothing_and_strict_fails_on_warnings(mini):

@@ -99,6 +99,26 @@ def test_edits_outside_a_page_reach_every_page_that_shows_them(report, tmp_path,
     assert site == cold(report, tmp_path)
     assert all(b'content="second"' in site[n] for n in pages)
 
+    home = report / "content" / "index.md"
+    home.write_text(home.read_text("utf-8") + "\nA closing line on the home page.\n", "utf-8")
+    build(report)
+    site = tree(report / "site")
+    assert b"A closing line on the home page." in site["index.html"]
+    assert site == cold(report, tmp_path)
+
+    fact_id = re.search(r"^\s+- id: (\S+)$", text, re.M).group(1)  # a fact no page need cite: the template shows it
+    (report / "templates" / "page.html").write_text(
+        '{% extends "theme/page.html" %}{% block head %}<meta name="x-figure" content="{{ fact("' + fact_id
+        + '", "label") | striptags }}">{% endblock %}\n', "utf-8")
+    build(report)
+    text = facts.read_text("utf-8")
+    facts.write_text(text.replace(f"label: {label} (revised)", f"label: {label} (revised twice)", 1), "utf-8")
+    build(report)
+    site = tree(report / "site")
+    assert site == cold(report, tmp_path)
+    shown = [n for n in pages if b'name="x-figure"' in site[n]]
+    assert shown and all(b"(revised twice)" in site[n] for n in shown)
+
 
 def run_build(project: Path, *args: str) -> subprocess.CompletedProcess:
     """factpress build -v in a fresh process: it has only the cache on disk to go by."""
@@ -220,6 +240,22 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(tmp_path):
                            capture_output=True, env=env)
     assert piped.returncode == 0
     assert b"factpress: pages" not in piped.stderr + piped.stdout
+
+
+def test_the_first_page_with_a_template_error_is_reported_whatever_the_processes(tmp_path):
+    project = tmp_path / "corpus"
+    write_corpus(project, 80, 100, 0, 5)
+    (project / "templates").mkdir()
+    (project / "templates" / "page.html").write_text(
+        '{% extends "theme/page.html" %}\n{% block head %}\n'
+        '{% if page.slug in ("p00011", "p00070") %}{{ {}[page.slug] }}{% endif %}\n{% endblock %}\n', "utf-8")
+    for jobs in ("1", "2", "2"):
+        run = subprocess.run([sys.executable, "-m", "factpress", "build", "-q", "-j", jobs, str(project)],
+                             capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1600000000"))
+        assert run.returncode == 1
+        errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+        assert len(errors) == 1 and errors[0].startswith("templates/page.html:3: error: template error:"), errors
+        assert "p00011" in errors[0], errors
 
 
 def test_a_template_error_reads_the_same_from_parallel_workers(tmp_path):

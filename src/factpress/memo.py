@@ -38,7 +38,7 @@ def collector_paused():
 
 # Libraries whose versions shape the output: a cache made with other versions is not used.
 LIBRARIES = ("altair", "vl-convert-python", "markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "weasyprint",
-             "pyyaml")
+             "pyyaml", "pillow")
 
 
 def package_files():

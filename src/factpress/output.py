@@ -106,11 +106,7 @@ class FolderOutput:
         """Forget what early() wrote: the build failed, or was never committed."""
         early, self._early = self._early, None
         if early is not None:
-            try:
-                early.finish()
-            except Exception:  # noqa: S110  (the build failed already; its own error is the one to report)
-                pass
-            shutil.rmtree(early.tmp, ignore_errors=True)
+            early.abandon()
 
     def _tmp(self) -> Path:
         return self.dest.parent / f".{self.dest.name}.tmp-{os.getpid()}"
@@ -174,12 +170,31 @@ class FolderOutput:
                 os.rename(dest, trash)
             os.rename(tmp, dest)
         except BaseException:
+            if early is not None:
+                early.abandon()
             shutil.rmtree(tmp, ignore_errors=True)
             if trash.exists() and not dest.exists():
                 os.rename(trash, dest)
             raise
         shutil.rmtree(trash, ignore_errors=True)
+        _sweep(dest)
         return report
+
+
+def _sweep(dest: Path) -> None:
+    """Remove what builds that were killed left beside dest (.site.tmp-PID, .site.old-PID of a
+    process that no longer runs); a build still running keeps its folder."""
+    for stale in dest.parent.glob(f".{dest.name}.*-*"):
+        kind, _, pid = stale.name[len(dest.name) + 2:].partition("-")
+        if kind not in ("tmp", "old") or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # that build is still running
+        except ProcessLookupError:
+            shutil.rmtree(stale, ignore_errors=True)
+        except OSError:
+            continue  # someone else's process: leave it
 
 
 class _FileWriter:
@@ -198,6 +213,7 @@ class _FileWriter:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.made_dirs.add(target.parent)
         previous = self.dest / name
+        target.unlink(missing_ok=True)  # never write through a link into the old site
         if self.old.get(name) == digest and _same_size(previous, len(data)):
             try:
                 os.link(previous, target)
@@ -221,6 +237,7 @@ class _EarlyWriter:
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.done: dict[str, tuple[str, bytes, bool]] = {}  # name: (digest, data, linked from the old site)
         self.error: BaseException | None = None
+        self.stopping = False  # set when the build failed: what is still queued is not written
         self.thread = threading.Thread(target=self._run, name="factpress-writer", daemon=True)
         self.thread.start()
 
@@ -236,7 +253,7 @@ class _EarlyWriter:
         except BaseException as exc:
             self.error = exc
         while (item := self.queue.get()) is not None:
-            if self.error is not None:
+            if self.error is not None or self.stopping:
                 continue  # drain the queue; finish() reports the error
             name, data = item
             try:
@@ -251,6 +268,15 @@ class _EarlyWriter:
         if self.error is not None:
             raise self.error
         return self.done
+
+    def abandon(self) -> None:
+        """Stop writing and remove the folder (the build failed or was interrupted)."""
+        self.stopping = True
+        self.queue.put(None)
+        try:
+            self.thread.join()
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def _up_to_date(dest: Path, files: dict[str, bytes], old: dict[str, str], digests: dict[str, str]) -> bool:

@@ -103,7 +103,7 @@ def _template_text(root: Path) -> list[tuple[str, str]]:
 
 
 def _reads_everything(template: str) -> bool:
-    """Whether a template may show any fact or page: it names the site or the fact book itself.
+    """Whether a template may show any fact or page: it names the site, the fact book or fact().
     A template that does not parse counts as one that does (its error is reported when it renders)."""
     from jinja2 import meta
 
@@ -111,7 +111,7 @@ def _reads_everything(template: str) -> bool:
         names = meta.find_undeclared_variables(jinja2.Environment().parse(template))
     except jinja2.TemplateSyntaxError:
         return True
-    return bool(names & {"site", "book"})
+    return bool(names & {"site", "book", "fact"})
 
 
 class RenderKeys:
@@ -157,8 +157,9 @@ class RenderKeys:
             self.fact_fps[id(fact)] = (fact, fp)
         return fp
 
-    def whole(self, name: str) -> str:
-        return _fp(self.common, name, self.book)
+    def whole(self, name: str, *more) -> str:
+        """A file that may show any fact: the index, sources, data and chart pages."""
+        return _fp(self.common, name, self.book, *more)
 
 
 class Renderer:
@@ -294,11 +295,14 @@ def _render_in_pool(pages: list, render, root: Path, jobs: int):
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(pages))) as pool:
             chunk = max(1, min(32, len(pages) // (jobs * 8)))
+            errors = {}
             for i, data, error in pool.imap_unordered(_render_at, range(len(pages)), chunksize=chunk):
                 if error is not None:
-                    pool.terminate()
-                    raise _PoolTemplateError(*error)
-                yield i, data
+                    errors[i] = error
+                elif not errors:
+                    yield i, data
+            if errors:  # the first page in order, as one process rendering them in turn would report
+                raise _PoolTemplateError(*errors[min(errors)])
     finally:
         _render_work = ()
 
@@ -355,7 +359,8 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         return data
 
     try:
-        files["index.html"] = once(keys.whole("index"), lambda: r.template(
+        home = site.home
+        files["index.html"] = once(keys.whole("index", home and (home.source_sha or home.body)), lambda: r.template(
             "index.html", page=site.home, body=r.body(site.home) if site.home else "", current="index",
             chart_script=page_scripts(site.home)))
         def render_page(page) -> str:
