@@ -242,36 +242,34 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(tmp_path):
     assert b"factpress: pages" not in piped.stderr + piped.stdout
 
 
-def test_the_first_page_with_a_template_error_is_reported_whatever_the_processes(tmp_path):
+def _errors_with_page_template(tmp_path, head: str, runs: tuple[str, ...]) -> dict[int, list[str]]:
+    """The error lines of builds of an 80-page corpus whose page template's head block is head,
+    one build per entry of runs (its -j)."""
     project = tmp_path / "corpus"
     write_corpus(project, 80, 100, 0, 5)
     (project / "templates").mkdir()
     (project / "templates" / "page.html").write_text(
-        '{% extends "theme/page.html" %}\n{% block head %}\n'
-        '{% if page.slug in ("p00011", "p00070") %}{{ {}[page.slug] }}{% endif %}\n{% endblock %}\n', "utf-8")
-    for jobs in ("1", "2", "2"):
+        '{% extends "theme/page.html" %}\n{% block head %}\n' + head + '\n{% endblock %}\n', "utf-8")
+    out = {}
+    for n, jobs in enumerate(runs):
         run = subprocess.run([sys.executable, "-m", "factpress", "build", "-q", "-j", jobs, str(project)],
                              capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1600000000"))
         assert run.returncode == 1
-        errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+        assert "Traceback" not in run.stderr
+        out[n] = [line for line in run.stderr.splitlines() if ": error: " in line]
+    assert not (project / "site").exists()
+    return out
+
+
+def test_the_first_page_with_a_template_error_is_reported_whatever_the_processes(tmp_path):
+    runs = _errors_with_page_template(
+        tmp_path, '{% if page.slug in ("p00011", "p00070") %}{{ {}[page.slug] }}{% endif %}', ("1", "2", "2"))
+    for errors in runs.values():
         assert len(errors) == 1 and errors[0].startswith("templates/page.html:3: error: template error:"), errors
         assert "p00011" in errors[0], errors
 
 
 def test_a_template_error_reads_the_same_from_parallel_workers(tmp_path):
-    project = tmp_path / "corpus"
-    write_corpus(project, 80, 100, 0, 5)
-    (project / "templates").mkdir()
-    (project / "templates" / "page.html").write_text(
-        '{% extends "theme/page.html" %}\n{% block head %}\n<meta name="x" content="{{ page.no_such_field }}">\n'
-        '{% endblock %}\n', "utf-8")
-    messages = {}
-    for jobs in ("1", "2"):
-        run = subprocess.run([sys.executable, "-m", "factpress", "build", "-q", "-j", jobs, str(project)],
-                             capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1600000000"))
-        assert run.returncode == 1
-        assert "Traceback" not in run.stderr
-        messages[jobs] = [line for line in run.stderr.splitlines() if "error" in line]
-    assert messages["1"] == messages["2"]
-    assert messages["1"][0].startswith("templates/page.html:3: error: template error:"), messages["1"]
-    assert not (project / "site").exists()
+    messages = _errors_with_page_template(tmp_path, '<meta name="x" content="{{ page.no_such_field }}">', ("1", "2"))
+    assert messages[0] == messages[1]
+    assert messages[0][0].startswith("templates/page.html:3: error: template error:"), messages[0]
