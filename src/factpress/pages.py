@@ -12,7 +12,6 @@ miss, never an error.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from factpress.errors import Diagnostic, Diagnostics
 from factpress.markdown import Page, parse_page
 from factpress.memo import load_pickle, store_pickle
 from factpress.sources import SourceFile
+from factpress.workers import ForkedMap, can_fork
 
 CACHE_FORMAT = "3"
 CACHE_FILE = Path(".factpress-cache") / "pages.pickle"
@@ -66,7 +66,6 @@ class PageParsing:
 
     def __init__(self, files: list[SourceFile], raw_html: bool, root: Path | None, jobs: int | None = None,
                  persist: bool | None = True):
-        global _work
         self.files, self.raw_html = files, raw_html
         self.stats = PageStats()
         self.cache_file = root / CACHE_FILE if root is not None else None
@@ -86,13 +85,11 @@ class PageParsing:
         self.stats.cached = len(files) - len(self.missing)
         self.stats.parsed = len(self.missing)
         jobs = default_jobs() if jobs is None else max(1, jobs)
-        self.pool = None
-        if jobs > 1 and len(self.missing) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
-            self.stats.jobs = jobs = min(jobs, len(self.missing))
-            _work = ([files[i] for i in self.missing], raw_html)
-            self.pool = multiprocessing.get_context("fork").Pool(jobs)
-            chunk = max(1, min(32, len(self.missing) // (jobs * 8)))
-            self.arriving = self.pool.imap_unordered(_parse_at, range(len(self.missing)), chunksize=chunk)
+        self.pool: ForkedMap | None = None
+        if jobs > 1 and len(self.missing) >= PARALLEL_MIN and can_fork():
+            self.stats.jobs = min(jobs, len(self.missing))
+            todo = [files[i] for i in self.missing]
+            self.pool = ForkedMap(lambda i: parse_one(todo[i], raw_html), len(todo), jobs)
 
     def finish(self, diags: Diagnostics, progress=None) -> tuple[list[Page], PageStats]:
         global _memory
@@ -100,7 +97,7 @@ class PageParsing:
             progress.stage("pages", len(self.files), done=self.stats.cached)
         if self.pool is not None:
             try:
-                for i, parsed in self.arriving:
+                for i, parsed in self.pool:
                     self.results[self.missing[i]] = parsed
                     if progress is not None:
                         progress.advance()
@@ -124,21 +121,9 @@ class PageParsing:
 
     def cancel(self) -> None:
         """Stop the workers (after finish, or when the build failed before it)."""
-        global _work
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.close()
             self.pool = None
-        _work = ([], False)
-
-
-# Work handed to forked workers: they inherit it, so only the results cross a pipe.
-_work: tuple[list[SourceFile], bool] = ([], False)
-
-
-def _parse_at(i: int) -> tuple[int, Parsed]:
-    files, raw_html = _work
-    return i, parse_one(files[i], raw_html)
 
 
 def _read(path: Path) -> dict[str, Parsed]:

@@ -5,7 +5,6 @@ import csv
 import hashlib
 import io
 import json
-import multiprocessing
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from factpress.memo import code_fingerprint, load_pickle, store_pickle
 from factpress.mdplugins import PLACEHOLDER_RE
 from factpress.publish import extra_files, template_globals
 from factpress.site import Site
+from factpress.workers import ForkedMap, can_fork
 
 THEME = Path(__file__).parent / "theme"
 
@@ -277,34 +277,26 @@ class _PoolTemplateError(jinja2.TemplateError):
         self.loc = loc
 
 
-_render_work: tuple = ()
-
-
-def _render_at(i: int):
-    pages, render, root = _render_work
-    try:
-        return i, render(pages[i]).encode(), None
-    except jinja2.TemplateError as exc:
-        return i, b"", (template_location(exc, root), exc.message or type(exc).__name__)
-
-
 def _render_in_pool(pages: list, render, root: Path, jobs: int):
     """(index, bytes) of each page, rendered by forked workers that inherit the assembled site."""
-    global _render_work
-    _render_work = (pages, render, root)
+    def job(i: int):
+        try:
+            return render(pages[i]).encode(), None
+        except jinja2.TemplateError as exc:
+            return b"", (template_location(exc, root), exc.message or type(exc).__name__)
+
+    workers = ForkedMap(job, len(pages), jobs)
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(pages))) as pool:
-            chunk = max(1, min(32, len(pages) // (jobs * 8)))
-            errors = {}
-            for i, data, error in pool.imap_unordered(_render_at, range(len(pages)), chunksize=chunk):
-                if error is not None:
-                    errors[i] = error
-                elif not errors:
-                    yield i, data
-            if errors:  # the first page in order, as one process rendering them in turn would report
-                raise _PoolTemplateError(*errors[min(errors)])
+        errors = {}
+        for i, (data, error) in workers:
+            if error is not None:
+                errors[i] = error
+            elif not errors:
+                yield i, data
+        if errors:  # the first page in order, as one process rendering them in turn would report
+            raise _PoolTemplateError(*errors[min(errors)])
     finally:
-        _render_work = ()
+        workers.close()
 
 
 def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None,
@@ -370,7 +362,7 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
 
         page_keys = [keys.page(page, *site.neighbours(page), site.book) for page in site.pages]
         todo = [i for i, key in enumerate(page_keys) if key not in _memo]
-        if jobs > 1 and len(todo) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+        if jobs > 1 and len(todo) >= PARALLEL_MIN and can_fork():
             for i, data in _render_in_pool([site.pages[i] for i in todo], render_page, root, jobs):
                 _memo[page_keys[todo[i]]] = data
                 made += 1
