@@ -91,7 +91,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
             failed = bool(diags.errors) or (strict and diags.warnings)
             if not failed:
                 progress.stage("rendering")
-            rendered = None if failed else render_site(site, root, diags, jobs=default_jobs() if jobs is None else jobs,
+            rendered = None if failed else render_site(site, root, diags, jobs=_render_jobs(jobs, len(site.pages)),
                                                        early=getattr(output, "early", None), persist=persist)
         if rendered is not None and site.settings.pdf and not diags.errors:
             progress.stage("pdf")
@@ -106,6 +106,18 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
         progress.close()
         end_of_build()
     return BuildResult(site, rendered, diags, report, stats)
+
+
+RENDER_PARALLEL_MIN = 2000  # pages: below this, rendering in worker processes saves no time by default
+
+
+def _render_jobs(jobs: int | None, pages: int) -> int:
+    """Processes for rendering: as asked with -j; by default one per core only for a large site
+    (a page renders in about 0.2 ms, so at 1000 pages forking and sending the pages back cost
+    what a second core saves; at 5000 it saves 13-30% on two cores)."""
+    if jobs is not None:
+        return jobs
+    return default_jobs() if pages >= RENDER_PARALLEL_MIN else 1
 
 
 def rendered_pdf(site: Site, root: Path, diags: Diagnostics, rendered: Rendered, checking: bool) -> None:

@@ -60,7 +60,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Also say how many pages were parsed and rendered and how many came from the "
                                                     "cache, which charts were rendered, and the time each stage took.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes for parsing pages [default: one per core, when many pages changed].")
+              help="Processes for parsing and rendering pages [default: one per core when many pages changed; "
+                   "for rendering, from 2000 pages].")
 @click.option("--force", is_flag=True, help="Build into an output folder that looks unsafe (the project, content/, other files); "
                                             "files factpress did not write are kept.")
 def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbose: bool, jobs: int | None,
