@@ -70,7 +70,7 @@ def child(mode: str, project: Path, html_file: Path) -> dict:
     """One measurement in this (fresh) process."""
     import weasyprint  # noqa: F401  imported before timing in both modes, so neither pays for it
 
-    from factpress.pdf import PDF_VARIANT, write_pdf
+    from factpress.print.pdf import PDF_VARIANT, write_pdf
 
     if mode == "weasyprint":
         html = html_file.read_text("utf-8")
@@ -79,9 +79,9 @@ def child(mode: str, project: Path, html_file: Path) -> dict:
         data, pages = document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
     else:
         from factpress.build import load_site
-        from factpress.errors import Diagnostics
-        from factpress.pdf import document_date, pdf_key
-        from factpress.printdoc import PrintOptions, print_html
+        from factpress.shared.diagnostics import Diagnostics
+        from factpress.print.pdf import document_date, pdf_key
+        from factpress.print.document import PrintOptions, print_html
 
         start = time.perf_counter()
         diags = Diagnostics()

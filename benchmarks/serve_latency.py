@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from factpress.build import run_build  # noqa: E402
-from factpress.output import MemoryOutput  # noqa: E402
+from factpress.site.output import MemoryOutput  # noqa: E402
 
 LOADED_AT = ("() => performance.timeOrigin + "
              "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")

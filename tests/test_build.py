@@ -123,7 +123,7 @@ def test_check_writes_nothing_and_strict_fails_on_warnings(mini):
 def test_project_templates_override_the_theme(mini):
     (mini / "templates").mkdir()
     (mini / "templates" / "base.html").write_text(
-        (__import__("factpress.render", fromlist=["THEME"]).THEME / "templates" / "base.html").read_text()
+        (__import__("factpress.site.templates", fromlist=["THEME"]).THEME / "templates" / "base.html").read_text()
         .replace("Skip to content", "Jump to the report"))
     cli("build", mini)
     assert "Jump to the report" in (mini / "site" / "one.html").read_text()

@@ -80,7 +80,7 @@ def test_figure_is_accessible_and_cites_its_sources(built_report):
 
 
 def test_marks_and_text_meet_wcag_contrast_on_the_chart_card(built_report):
-    from factpress.charttheme import CARD, contrast
+    from factpress.charts.theme import CARD, contrast
 
     for svg_file in sorted((built_report / "site" / "charts").glob("*.svg")):
         svg = svg_file.read_text()
@@ -240,7 +240,7 @@ def test_cached_rebuild_renders_no_chart_and_a_fact_edit_renders_it_again(mini):
 
 def test_a_no_change_build_does_not_import_altair(mini):
     assert cli("build", mini).exit_code == 0
-    code = ("import sys; from factpress.build import run_build; from factpress.output import MemoryOutput; "
+    code = ("import sys; from factpress.build import run_build; from factpress.site.output import MemoryOutput; "
             f"run_build(__import__('pathlib').Path({str(mini)!r}), MemoryOutput()); "
             "print('altair' in sys.modules, 'vl_convert' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=True)

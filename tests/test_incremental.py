@@ -59,19 +59,33 @@ def test_prose_edit_parses_one_page_and_matches_a_cold_build(report, tmp_path):
     assert site == cold(report, tmp_path)
 
 
+class KeptBuilds:
+    """Builds as the preview makes them: one BuildCache that keeps inputs in memory, handed to every build."""
+
+    def __init__(self):
+        from factpress.shared.cache import BuildCache
+
+        self.cache = BuildCache(keep=True, persist=None)
+
+    def __call__(self, project: Path):
+        from factpress.build import run_build
+        from factpress.site.output import FolderOutput
+
+        result = run_build(project, FolderOutput(project / "site"), cache=self.cache)
+        p = result.pages
+        return type("Built", (), {"output": f"pages: {p.parsed} parsed, {p.cached} cached\n"})
+
+
 @pytest.fixture(params=["one-off", "kept"])
 def keeping(request):
     """Builds as `factpress build` makes them, and as the preview makes them (inputs kept in memory)."""
-    from factpress import memo
-
-    memo.keep_between_builds(request.param == "kept")
-    yield request.param
-    memo.keep_between_builds(False)
+    return build if request.param == "one-off" else KeptBuilds()
 
 
 def test_edits_outside_a_page_reach_every_page_that_shows_them(report, tmp_path, keeping):
     """Pages come from the cache, but a fact, a title or a template edit still shows everywhere it should:
     after each edit, the site is the one a cold build makes."""
+    build = keeping
     build(report)
     facts = report / "content" / "facts" / "domestic.yaml"  # facts no chart reads
     text = facts.read_text("utf-8")

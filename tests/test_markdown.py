@@ -7,10 +7,12 @@ import pytest
 
 from conftest import PROJECTS
 from factpress.build import load_site
-from factpress.errors import Diagnostics
-from factpress.markdown import parse_page
-from factpress.render import Renderer, make_environment
-from factpress.sources import SourceFile
+from factpress.shared.cache import BuildCache
+from factpress.shared.diagnostics import Diagnostics
+from factpress.pages.parse import parse_page
+from factpress.site.render import Renderer
+from factpress.site.templates import make_environment
+from factpress.project.files import SourceFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown.txt"
 
@@ -35,7 +37,7 @@ def read_fixtures(path: Path):
 @pytest.fixture(scope="module")
 def renderer():
     diags = Diagnostics()
-    site = load_site(PROJECTS / "mini", diags, persist=False)
+    site = load_site(PROJECTS / "mini", diags, cache=BuildCache(persist=False))
     assert not diags.errors, diags.errors
     return Renderer(site, make_environment(PROJECTS / "mini" / "templates"), diags, {})
 

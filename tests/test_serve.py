@@ -31,7 +31,7 @@ class Server:
     """`factpress serve` in a subprocess; its output collected line by line."""
 
     def __init__(self, project: Path, *args: str, tmpdir: Path | None = None, port: int | None = None):
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONFAULTHANDLER="1")  # SIGABRT dumps every thread
         env.setdefault("SOURCE_DATE_EPOCH", "1600000000")
         if tmpdir is not None:
             env["TMPDIR"] = str(tmpdir)
@@ -86,6 +86,11 @@ class Server:
             self.proc.send_signal(sig)
         try:
             return self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)  # the server's threads, as they were, into its output
+            self.proc.wait(10)
+            self.wait_for("^$", timeout=5)
+            raise AssertionError("the server did not stop within 20 s:\n" + "\n".join(self.lines)) from None
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
@@ -172,7 +177,7 @@ def test_served_content_types(site, target, kind):
 ])
 def test_content_type_table(name, kind):
     # The site built from main has no files of these kinds yet; the table is what the server sends for them.
-    from factpress.httpd import content_type
+    from factpress.preview.http import content_type
 
     assert content_type(name) == kind
 

@@ -7,7 +7,7 @@ __all__ = ["chart", "__version__"]
 
 def __getattr__(name: str):
     if name == "chart":  # the one name chart files import; loaded on first use, not by every command
-        from factpress.charting import chart
+        from factpress.charts.api import chart
 
         return chart
     raise AttributeError(f"module 'factpress' has no attribute {name!r}")

@@ -1,26 +1,38 @@
-"""Orchestrate: one call per stage, from the author's files to a written site."""
+"""Orchestrate: one call per stage, from the author's files to a written site.
+
+    project/  find files, settings       -> Sources, Settings
+    facts/    the facts and sources      -> FactBook
+    pages/    Markdown into page bodies  -> Pages (parsed in workers while the facts load)
+    charts/   chart files to SVG         -> Charts
+    site/     assemble, render, write    -> Site -> Rendered -> site/
+    print/    the Site as a PDF          -> report.pdf
+"""
 from __future__ import annotations
 
-import re
+import contextlib
+import gc
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from factpress.charts import build_charts
-from factpress.config import load_settings
-from factpress.errors import BuildFailed, Diagnostics
-from factpress.facts import load_facts
-from factpress.memo import collector_paused
-from factpress.output import FolderOutput, MemoryOutput, WriteReport
-from factpress.pages import PageParsing, PageStats, default_jobs
-from factpress.progress import Progress
-from factpress.render import Rendered, render_site
-from factpress.site import Site, assemble
-from factpress.sources import discover
-from factpress.yamlfile import end_of_build
+from factpress.charts.build import build_charts
+from factpress.facts.load import load_facts
+from factpress.facts.model import FactBook
+from factpress.pages.parse_all import PageParsing, PageStats, default_jobs
+from factpress.project.files import Sources, discover
+from factpress.project.settings import load_settings
+from factpress.shared.cache import BuildCache
+from factpress.shared.diagnostics import BuildFailed, Diagnostics
+from factpress.shared.progress import Progress
+from factpress.site.assemble import Site, assemble
+from factpress.site.output import FolderOutput, MemoryOutput, WriteReport
+from factpress.site.render import Rendered, render_site
 
 if TYPE_CHECKING:
-    from factpress.printdoc import PrintOptions
+    from factpress.print.document import PrintOptions
+
+PDF_NAME = "report.pdf"
+RENDER_PARALLEL_MIN = 2000  # pages: below this, rendering in worker processes saves no time by default
 
 
 @dataclass
@@ -32,17 +44,32 @@ class BuildResult:
     pages: PageStats | None = None
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector off while a build makes its many short-lived objects (tokens,
+    template contexts): it would scan the parsed pages again and again, about a tenth of the
+    build's time. Whatever cycles the build made are left to the collector's next run."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress: Progress | None = None,
-              stats: PageStats | None = None, persist: bool | None = True) -> Site:
+              stats: PageStats | None = None, cache: BuildCache | None = None) -> Site:
     """Read everything and assemble the report in memory; problems go to diags.
     jobs: processes for parsing pages (None: one per core when many pages changed)."""
     progress = progress or Progress()
+    cache = cache or BuildCache()
     progress.stage("reading")
-    sources = discover(root, diags)
+    sources = discover(root, diags, cache)
     settings = load_settings(sources, diags)
-    parsing = PageParsing(sources.of_kind("page"), settings.raw_html, root, jobs, persist)  # workers start now
+    parsing = PageParsing(sources.of_kind("page"), settings.raw_html, root, jobs, cache)  # workers start now
     try:
-        book = load_facts(sources, diags)
+        book = load_facts(sources, diags, cache)
         page_diags = Diagnostics()
         pages, page_stats = parsing.finish(page_diags, progress)
     finally:
@@ -58,41 +85,35 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
     return assemble(settings, book, pages, charts, diags, unreadable, charts_incomplete)
 
 
-def _chart_consequences(diags: Diagnostics, mark: int, book, sources) -> bool:
+def _chart_consequences(diags: Diagnostics, mark: int, book: FactBook, sources: Sources) -> bool:
     """Drop chart errors that follow from a fact error already reported; True when a chart file failed whole
     (any chart id may have been in it, so pages citing unknown charts are not reported)."""
-    kept = []
-    for d in diags.items[mark:]:
-        m = re.search(r"unknown fact '([^']+)'", d.message)
-        if d.severity == "error" and m and book.reported(m.group(1)):
-            continue
-        kept.append(d)
-    diags.items[mark:] = kept
-    return sources.failed_under("charts/") or any(d.severity == "error" and d.message.startswith("chart file")
-                                                  for d in kept)
-
-
-PDF_NAME = "report.pdf"
+    diags.items[mark:] = [d for d in diags.items[mark:]
+                          if not (d.severity == "error" and d.code == "unknown-fact" and book.reported(d.fact))]
+    return sources.failed_under("charts/") or any(d.severity == "error" and d.code == "chart-file"
+                                                  for d in diags.items[mark:])
 
 
 def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bool = False,
               pdf: bool = False, jobs: int | None = None, progress: Progress | None = None,
-              persist: bool | None = True) -> BuildResult:
+              cache: BuildCache | None = None) -> BuildResult:
     """The whole pipeline. With output None nothing is written (check). pdf adds the report as PDF.
-    jobs: processes for parsing pages; progress: where a terminal sees how far the build is."""
+    jobs: processes for parsing pages; progress: where a terminal sees how far the build is;
+    cache: what the last build kept for this one (the preview passes the same one every time)."""
     progress = progress or Progress()
+    cache = cache or BuildCache()
     diags = Diagnostics()
     stats = PageStats()
     try:
         with collector_paused():  # not around the PDF: WeasyPrint's layout is better off with it
-            site = load_site(root, diags, jobs, progress, stats, persist)
+            site = load_site(root, diags, jobs, progress, stats, cache)
             if pdf:
                 site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
             failed = bool(diags.errors) or (strict and diags.warnings)
             if not failed:
                 progress.stage("rendering")
             rendered = None if failed else render_site(site, root, diags, jobs=_render_jobs(jobs, len(site.pages)),
-                                                       early=getattr(output, "early", None), persist=persist)
+                                                       early=getattr(output, "early", None), cache=cache)
         if rendered is not None and site.settings.pdf and not diags.errors:
             progress.stage("pdf")
             rendered_pdf(site, root, diags, rendered, checking=output is None)
@@ -104,11 +125,8 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
         if isinstance(output, FolderOutput):
             output.discard()  # what was written early for a build that then failed (no-op after commit)
         progress.close()
-        end_of_build()
+        cache.end_build()
     return BuildResult(site, rendered, diags, report, stats)
-
-
-RENDER_PARALLEL_MIN = 2000  # pages: below this, rendering in worker processes saves no time by default
 
 
 def _render_jobs(jobs: int | None, pages: int) -> int:
@@ -122,8 +140,8 @@ def _render_jobs(jobs: int | None, pages: int) -> int:
 
 def rendered_pdf(site: Site, root: Path, diags: Diagnostics, rendered: Rendered, checking: bool) -> None:
     """Add report.pdf to the site; a check only renders the print document, to catch template errors."""
-    from factpress.pdf import document_date, make_pdf
-    from factpress.printdoc import PrintOptions, print_html
+    from factpress.print.document import PrintOptions, print_html
+    from factpress.print.pdf import document_date, make_pdf
 
     if checking:
         print_html(site, root, diags, PrintOptions(), document_date(site.settings.date))
@@ -150,16 +168,18 @@ class PdfBuild:
     size: int
 
 
-def run_pdf(root: Path, dest: Path, options: PrintOptions, progress: Progress | None = None) -> PdfBuild:
+def run_pdf(root: Path, dest: Path, options: PrintOptions, progress: Progress | None = None,
+            cache: BuildCache | None = None) -> PdfBuild:
     """The report as one PDF file at dest; the file is left alone when its bytes would not change."""
-    from factpress.output import write_file_atomic
-    from factpress.pdf import make_pdf
+    from factpress.print.pdf import make_pdf
+    from factpress.site.output import write_file_atomic
 
     progress = progress or Progress()
+    cache = cache or BuildCache()
     diags = Diagnostics()
     try:
         with collector_paused():
-            site = load_site(root, diags, progress=progress)
+            site = load_site(root, diags, progress=progress, cache=cache)
         fail_if_errors(diags, what="pdf")
         progress.stage("pdf")
         made = make_pdf(site, root, diags, options)
@@ -168,5 +188,5 @@ def run_pdf(root: Path, dest: Path, options: PrintOptions, progress: Progress | 
         written = write_file_atomic(dest, made.data)
     finally:
         progress.close()
-        end_of_build()
+        cache.end_build()
     return PdfBuild(site, diags, made.pages, written, made.cached, len(made.data))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from factpress import __version__
-from factpress.errors import FactpressError
+from factpress.shared.diagnostics import FactpressError
 
 
 class DebugGroup(click.Group):
@@ -67,14 +67,14 @@ def main(ctx: click.Context, debug: bool) -> None:
 def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbose: bool, jobs: int | None,
           force: bool) -> None:
     """Build the site into PROJECT/site (or --output)."""
-    from factpress.output import FolderOutput, output_refusal
+    from factpress.site.output import FolderOutput, output_refusal
 
     dest = output or project / "site"
     refusal = output_refusal(dest, project)
     if refusal and not force:
         raise FactpressError(f"{dest}: error: refusing to build into this output folder: it {refusal}; "
                              "choose another with -o, or use --force (files factpress did not write are kept)")
-    from factpress import uptodate
+    from factpress.project import uptodate
 
     inputs = None if refusal else uptodate.inputs_key(project, dest, with_pdf)
     if not verbose:
@@ -87,7 +87,7 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
                 click.echo(f"built {count} files into {dest} (0 written, {count} unchanged, 0 removed; up to date)")
             return
     from factpress.build import run_build  # only now: an up-to-date build needs none of the pipeline
-    from factpress.progress import StageClock, for_terminal
+    from factpress.shared.progress import StageClock, for_terminal
 
     progress = clock = StageClock(for_terminal(quiet))
     result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf, jobs=jobs,
@@ -123,7 +123,7 @@ def check(project: Path, strict: bool, explain: bool) -> None:
     echo_warnings(result.diagnostics)
     site = result.site
     if explain:
-        from factpress.numbers import explain as explain_numbers
+        from factpress.site.explain import explain as explain_numbers
 
         click.echo("\n".join(explain_numbers(site)))
     click.echo(f"ok: {len(site.book.facts)} facts, {len(site.book.sources)} sources, {len(site.pages)} pages, "
@@ -138,7 +138,7 @@ def check(project: Path, strict: bool, explain: bool) -> None:
 @click.pass_context
 def serve(ctx: click.Context, project: Path, host: str | None, port: int) -> None:
     """Build, serve the site under its published path, and rebuild and reload open pages on every change."""
-    from factpress.serve import run
+    from factpress.preview.serve import run
 
     if not project.is_dir():
         raise FactpressError(f"{project}: no such folder")
@@ -154,11 +154,11 @@ def serve(ctx: click.Context, project: Path, host: str | None, port: int) -> Non
 def pdf(project: Path, output: Path | None, paper: str | None, no_appendix: bool, quiet: bool) -> None:
     """Write the whole report as one print-ready PDF."""
     from factpress.build import run_pdf
-    from factpress.printdoc import PrintOptions
+    from factpress.print.document import PrintOptions
 
     dest = output or project / "report.pdf"
     options = PrintOptions(paper=paper, appendix=not no_appendix)  # click gives the choice as listed: A4 or Letter
-    from factpress.progress import for_terminal
+    from factpress.shared.progress import for_terminal
 
     result = run_pdf(project, dest, options, progress=for_terminal(quiet))
     echo_warnings(result.diagnostics, quiet)
@@ -172,7 +172,7 @@ def pdf(project: Path, output: Path | None, paper: str | None, no_appendix: bool
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def new(directory: Path) -> None:
     """Start a new report project in DIRECTORY."""
-    from factpress.scaffold import create_project
+    from factpress.project.new import create_project
 
     create_project(directory)
     click.echo(f"created a new report in {directory}; build it with: factpress build {directory}")

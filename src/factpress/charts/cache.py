@@ -1,0 +1,163 @@
+"""The charts' cache on disk, under PROJECT/.factpress-cache/charts/: plain files, keyed by content.
+
+Two levels: a chart file whose text, facts read and tool versions are unchanged is not even
+executed (its manifest in files/ lists its charts); a spec already rendered by this vl-convert
+version and theme is not rendered again (out/KEY.json, .svg, .png). The vega-embed bundle is kept
+beside them and in the user's cache folder, checked by its digest.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from factpress import __version__
+from factpress.charts.theme import THEME_VERSION
+from factpress.facts.model import FactBook
+from factpress.project.files import SourceFile
+
+
+def _version(dist: str) -> str:
+    from importlib import metadata  # only a project with charts pays for importing it
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def _sha(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def facts_key(book: FactBook, rec: dict) -> str:
+    ids = sorted(book.facts) if rec.get("selected") else rec["facts_read"]
+    return _sha(*(f"{i}={book.facts[i].fingerprint() if i in book.facts else '?'}" for i in ids))
+
+
+def tables_key(tables: dict[str, str]) -> dict[str, str]:
+    return {name: _sha(text) for name, text in tables.items()}
+
+
+class ChartCache:
+    def __init__(self, root: Path):
+        self.dir = root / ".factpress-cache" / "charts"
+        self.data_dir = root / "content" / "data"
+        self.renderer = f"vl-convert {_version('vl-convert-python')} theme {THEME_VERSION}"
+
+    @property
+    def bundle(self) -> Path:
+        """vega-embed with Vega and Vega-Lite as one script, made by this vl-convert version."""
+        import re
+
+        return self.dir / f"vega-bundle-{re.sub(r'[^0-9A-Za-z.]+', '-', self.renderer)}.js"
+
+    @property
+    def shared_bundle(self) -> Path | None:
+        """The same bundle in the user's cache folder, so a new project need not make it again:
+        it depends only on the vl-convert version, which its name carries."""
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        try:
+            folder = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+        except RuntimeError:  # no home folder
+            return None
+        return folder / "factpress" / self.bundle.name
+
+    def bundle_ok(self) -> bool:
+        """The bundle is on disk and matches the digest written beside it (a damaged one is made
+        again); one from the user's cache is checked the same way and copied into the project."""
+        if _read_checked(self.bundle) is not None:
+            return True
+        shared = self.shared_bundle
+        data = _read_checked(shared) if shared is not None else None
+        if data is None:
+            return False
+        _write_checked(self.bundle, data)
+        return True
+
+    def store_bundle(self, data: bytes) -> None:
+        _write_checked(self.bundle, data)
+        if self.shared_bundle is not None:
+            try:
+                _write_checked(self.shared_bundle, data)
+            except OSError:  # a read-only or missing home: the project's copy is enough
+                pass
+
+    def file_key(self, file: SourceFile) -> str:
+        return _sha(file.rel, file.text, __version__, _version("altair"), self.renderer)
+
+    def out_key(self, spec: str) -> str:
+        return _sha(spec, self.renderer)
+
+    def _read_json(self, path: Path):
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def fresh_records(self, file: SourceFile, book: FactBook) -> list[dict] | None:
+        """The file's chart records if nothing it depends on changed, else None."""
+        manifest = self._read_json(self.dir / "files" / f"{self.file_key(file)}.json")
+        if manifest is None:
+            return None
+        for rec in manifest["charts"]:
+            if rec["facts"] != facts_key(book, rec) or not self.has(rec["out"]):
+                return None
+            for name, digest in rec["tables"].items():
+                path = self.data_dir / f"{name}.csv"
+                if not path.is_file() or _sha(path.read_text(encoding="utf-8")) != digest:
+                    return None
+        return manifest["charts"]
+
+    def out(self, key: str, ext: str) -> Path:
+        return self.dir / "out" / f"{key}.{ext}"
+
+    def has(self, key: str) -> bool:
+        """True when the rendered outputs for key are on disk and whole (a damaged entry is rendered again)."""
+        try:
+            svg = self.out(key, "svg").read_bytes()
+            png = self.out(key, "png").read_bytes()
+            json.loads(self.out(key, "json").read_bytes())
+        except (OSError, ValueError):
+            return False
+        return svg.startswith(b"<svg") and svg.rstrip().endswith(b"</svg>") and png.startswith(b"\x89PNG\r\n\x1a\n")
+
+    def put(self, key: str, spec: str, svg: str, png: bytes) -> None:
+        for ext, data in (("json", spec.encode()), ("svg", svg.encode()), ("png", png)):
+            _write(self.out(key, ext), data)
+
+    def prune(self, file_keys: set[str], out_keys: set[str]) -> None:
+        """Forget what no chart of this build uses, so the cache does not grow with every edit."""
+        for folder, keep in (("files", file_keys), ("out", out_keys)):
+            for path in (self.dir / folder).glob("*.*") if (self.dir / folder).is_dir() else []:
+                if path.name.split(".")[0] not in keep:
+                    path.unlink(missing_ok=True)
+
+    def put_file(self, file: SourceFile, records: list[dict]) -> None:
+        _write(self.dir / "files" / f"{self.file_key(file)}.json", json.dumps({"charts": records}, sort_keys=True).encode())
+
+
+def _read_checked(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+        digest = path.with_suffix(".sha256").read_text(encoding="ascii")
+    except (OSError, ValueError):
+        return None
+    return data if hashlib.sha256(data).hexdigest() == digest else None
+
+
+def _write_checked(path: Path, data: bytes) -> None:
+    _write(path, data)
+    _write(path.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

@@ -1,0 +1,172 @@
+"""Load facts: sources and facts from YAML into a FactBook, each with its file:line."""
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from factpress.facts.model import Fact, FactBook, Source
+from factpress.facts.quantities import CHANGE_BASES, CHANGE_UNITS, PERIOD_RE, SCALES, UNITS, Change, Quantity, parse_fraction
+from factpress.project.fields import Reader, did_you_mean
+from factpress.project.files import Sources
+from factpress.project.strict_yaml import YList, YMap, parse_yaml_file
+from factpress.shared.cache import BuildCache
+from factpress.shared.diagnostics import Diagnostics, SourceLocation
+
+SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
+FACT_FIELDS = {"id", "label", "value", "scale", "unit", "noun", "period", "region", "entity", "source",
+               "change", "note", "tags", "approx", "decimals", "display_scale"}
+CHANGE_FIELDS = {"value", "unit", "basis"}
+
+
+def _entries(data, file_rel: str, key: str, diags: Diagnostics, blank: bool) -> YList | None:
+    if data is None:
+        if not blank:
+            return None  # the parse error is already reported
+        diags.error(SourceLocation(file_rel, 1), f"empty file: expected a '{key}:' list")
+        return None
+    if not isinstance(data, YMap) or key not in data:
+        loc = data.loc if isinstance(data, (YMap, YList)) else SourceLocation(file_rel, 1)
+        diags.error(loc, f"expected a mapping with a '{key}:' list at the top")
+        return None
+    extra = [k for k in data if k != key]
+    for k in extra:
+        diags.error(data.key_at(k), f"unknown top-level field '{k}'", f"only '{key}:' belongs here")
+    entries = data[key]
+    if not isinstance(entries, YList):
+        diags.error(data.at(key), f"'{key}' must be a list")
+        return None
+    return entries
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _load_source(m: YMap, diags: Diagnostics) -> Source | None:
+    r = Reader(m, diags, "source", SOURCE_FIELDS)
+    sid = r.id()
+    r.owner = f"source '{sid}'" if sid else "source"
+    url = r.text("url")
+    if url and not url.startswith(("https://", "http://")):
+        r.error("url", f"url must start with https:// or http://, not '{url}'")
+    src = Source(sid, r.text("title", True), r.text("publisher", True), r.date("date", True), url, r.text("note"), m.loc)
+    return src if sid else None
+
+
+def _load_value(r: Reader, unit: str):
+    raw = r.m.get("value")
+    if unit == "fraction" and isinstance(raw, str):
+        frac = parse_fraction(raw)
+        if frac is None:
+            r.error("value", f"a fraction is written like \"1/3\", not '{raw}'")
+        return frac
+    value = r.get("value", Decimal, required=True)
+    return value
+
+
+def _load_change(r: Reader) -> Change | None:
+    m = r.get("change", dict)
+    if m is None:
+        return None
+    cr = Reader(m, r.diags, f"{r.owner} change", CHANGE_FIELDS)
+    value = cr.get("value", Decimal, required=True)
+    unit = cr.choice("unit", tuple(CHANGE_UNITS), required=True)
+    basis = cr.choice("basis", CHANGE_BASES, required=True)
+    if value is None or unit is None or basis is None:
+        return None
+    return Change(value, unit, basis)
+
+
+def _load_fact(m: YMap, diags: Diagnostics) -> tuple[Fact, bool]:
+    errors_before = len(diags.errors)
+    r = Reader(m, diags, "fact", FACT_FIELDS)
+    fid = r.id()
+    r.owner = f"fact '{fid}'" if fid else "fact"
+
+    label = r.text("label", required=True)
+    unit = r.choice("unit", tuple(UNITS), required=True)
+    value = _load_value(r, unit or "")
+    scale = r.choice("scale", tuple(SCALES), default="none")
+    period = r.text("period", required=True)
+    if period and not PERIOD_RE.match(period):
+        r.error("period", f"period '{period}' is not YYYY, YYYY-H1, YYYY-Q2, YYYY-MM or YYYY-MM-DD")
+    region, entity = r.text("region"), r.text("entity")
+    if not region and not entity:
+        diags.error(m.loc, f"{r.owner}: needs a 'region' or an 'entity'")
+    decimals = r.get("decimals", int)
+    if decimals is not None and not 0 <= decimals <= 10:
+        r.error("decimals", "'decimals' must be from 0 to 10")
+        decimals = None
+    display_scale = r.choice("display_scale", tuple(SCALES) + ("auto",))
+    if isinstance(value, Fraction) and unit != "fraction":
+        r.error("value", "only a fact with unit 'fraction' can be written as a fraction")
+    quantity = Quantity(value if value is not None else Decimal(0), unit or "count", scale, r.text("noun"),
+                        bool(r.get("approx", bool, default=False)), decimals, display_scale)
+    fact = Fact(fid, label, quantity, period, region, entity, r.text("source", required=True), _load_change(r),
+                r.text("note"), tuple(r.strings("tags")), m.loc)
+    return fact, bool(fid) and len(diags.errors) == errors_before
+
+
+def _each_mapping(entries: YList, what: str, diags: Diagnostics):
+    for i, item in enumerate(entries):
+        if isinstance(item, YMap):
+            yield item
+        else:
+            diags.error(entries.at(i), f"each {what} must be a mapping of fields")
+
+
+def _load_fact_once(m: YMap, diags: Diagnostics, cache: BuildCache | None) -> tuple[Fact, bool]:
+    """A fact from its parsed mapping; with a cache that keeps inputs, the fact made from this very
+    mapping in the last build (kept alive, and so unchanged, while its file's text is)."""
+    if cache is None or not cache.keep:
+        return _load_fact(m, diags)
+    hit = cache.facts.get(id(m))
+    if hit is None or hit[0] is not m:
+        local = Diagnostics()
+        fact, ok = _load_fact(m, local)
+        hit = (m, fact, ok, tuple(local.items))
+        cache.facts.put(id(m), hit)
+    diags.items.extend(hit[3])
+    return hit[1], hit[2]
+
+
+def load_facts(sources: Sources, diags: Diagnostics, cache: BuildCache | None = None) -> FactBook:
+    book = FactBook(incomplete=sources.failed_under("content/facts/"),
+                    sources_incomplete=sources.failed_under("content/sources"))
+    for file in sources.of_kind("sources"):
+        data = parse_yaml_file(file.text, file.rel, diags, cache)
+        book.sources_incomplete |= data is None
+        entries = _entries(data, file.rel, "sources", diags, not file.text.strip() or data is None and _only_comments(file.text))
+        for m in _each_mapping(entries or [], "source", diags):
+            src = _load_source(m, diags)
+            if src is None:
+                continue
+            if src.id in book.sources:
+                diags.error(src.loc, f"duplicate source '{src.id}' (first defined at {book.sources[src.id].loc})")
+                continue
+            book.sources[src.id] = src
+    seen: dict[str, SourceLocation] = {}
+    checked: list[Fact] = []
+    for file in sources.of_kind("facts"):
+        before = len(diags.errors)
+        data = parse_yaml_file(file.text, file.rel, diags, cache)
+        book.incomplete |= len(diags.errors) > before and not isinstance(data, YMap)
+        entries = _entries(data, file.rel, "facts", diags, data is None and _only_comments(file.text))
+        for m in _each_mapping(entries or [], "fact", diags):
+            fact, ok = _load_fact_once(m, diags, cache)
+            if not fact.id:
+                continue
+            if fact.id in seen:
+                diags.error(fact.loc, f"duplicate fact '{fact.id}' (first defined at {seen[fact.id]})")
+                continue
+            seen[fact.id] = fact.loc
+            checked.append(fact)
+            if ok:
+                book.facts[fact.id] = fact
+            else:
+                book.invalid.add(fact.id)
+    for fact in checked:
+        if fact.source and fact.source not in book.sources and not book.sources_incomplete:
+            hint = did_you_mean(fact.source, book.sources) or "sources are listed in content/sources.yaml"
+            diags.error(fact.loc, f"fact '{fact.id}': unknown source '{fact.source}'", hint)
+    return book

@@ -1,0 +1,87 @@
+"""Report settings: content/report.yaml as a typed Settings object."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from factpress.shared.diagnostics import Diagnostics, SourceLocation
+from factpress.project.fields import Reader
+from factpress.project.files import Sources
+from factpress.project.strict_yaml import YMap, parse_yaml
+
+SETTINGS_FIELDS = {"title", "subtitle", "authors", "language", "date", "base_url", "description", "key_figures",
+                   "pages", "domain", "pdf", "paper", "raw_html", "chart_timeout", "image"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str = "Untitled report"
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    language: str = "en"
+    date: str = ""
+    base_url: str = ""
+    description: str = ""
+    key_figures: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+    domain: str = ""  # custom domain for GitHub Pages (writes CNAME)
+    pdf: bool = False  # also write the PDF into the site on build
+    paper: str = "A4"
+    raw_html: bool = False  # trusted-author mode: Markdown may contain raw HTML
+    chart_timeout: float = 60.0
+    locs: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def base_path(self) -> str:
+        """The path the site is served under, e.g. /repo/ for a GitHub Pages project site."""
+        m = re.match(r"^https?://[^/]+(/.*)?$", self.base_url)
+        path = (m.group(1) if m else "/") or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def at(self, key: str) -> SourceLocation:
+        return self.locs.get(key, SourceLocation("content/report.yaml", 1))
+
+
+def load_settings(sources: Sources, diags: Diagnostics) -> Settings:
+    file = sources.one("settings")
+    if file is None:
+        if (sources.root / "content").is_dir():
+            diags.error(SourceLocation("content/report.yaml"), "missing report settings file", "factpress new DIR shows one")
+        return Settings()
+    data = parse_yaml(file.text, file.rel, diags)
+    if data is None:
+        if file.text.strip() == "":
+            diags.error(SourceLocation(file.rel, 1), "empty settings file: needs at least 'title:'")
+        return Settings()
+    if not isinstance(data, YMap):
+        diags.error(SourceLocation(file.rel, 1), "report settings must be a mapping of fields")
+        return Settings()
+    r = Reader(data, diags, "settings", SETTINGS_FIELDS)
+    base_url = r.text("base_url")
+    if base_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+        r.error("base_url", f"base_url must be an absolute http(s) URL, not '{base_url}'")
+        base_url = ""
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    language = r.text("language", default="en")
+    if not re.match(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", language):
+        r.error("language", f"language must be a language tag such as en or zh-Hans, not '{language}'")
+        language = "en"
+    timeout = r.get("chart_timeout", int, default=60)
+    return Settings(
+        title=r.text("title", required=True) or "Untitled report",
+        subtitle=r.text("subtitle"),
+        authors=tuple(r.strings("authors")),
+        language=language,
+        date=r.date("date"),
+        base_url=base_url,
+        description=r.text("description"),
+        key_figures=tuple(r.strings("key_figures")),
+        pages=tuple(r.strings("pages")),
+        domain=r.text("domain"),
+        pdf=bool(r.get("pdf", bool, default=False)),
+        paper=r.choice("paper", ("A4", "Letter"), default="A4"),
+        raw_html=bool(r.get("raw_html", bool, default=False)),
+        chart_timeout=float(timeout),
+        locs={k: data.at(k) for k in data},
+    )

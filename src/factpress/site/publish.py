@@ -1,0 +1,173 @@
+"""Publishing extras: what a static host and search engines read besides the pages (sitemap,
+robots, 404, favicon, social card, CNAME, .nojekyll) and the per-page head metadata."""
+from __future__ import annotations
+
+import html
+import json
+
+from markupsafe import Markup, escape
+
+from factpress.site.assemble import Site
+
+SOCIAL_IMAGE = "assets/social.png"
+FAVICON_SVG = "favicon.svg"
+FAVICON_PNG = "favicon.png"
+SOCIAL_SIZE = (1200, 630)
+
+
+def page_paths(site: Site) -> list[str]:
+    return ["index.html"] + [p.href for p in site.pages] + ["sources.html", "data.html"]
+
+
+def absolute(site: Site, path: str) -> str:
+    """The published URL of a site file; '' without a base_url. index.html is the folder itself."""
+    if not site.settings.base_url:
+        return ""
+    return site.settings.base_url + ("" if path == "index.html" else path)
+
+
+def favicon_svg(site: Site) -> str:
+    letter = escape((site.settings.title or "R")[:1].upper())
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+            '<rect width="64" height="64" rx="12" fill="#0b5394"/>'
+            f'<text x="32" y="45" font-family="DejaVu Sans, sans-serif" font-size="40" font-weight="700" '
+            f'text-anchor="middle" fill="#ffffff">{letter}</text></svg>')
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + ([line] if line else [])
+
+
+def _png(image) -> bytes:
+    import io
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)  # Pillow writes no timestamp: same input, same bytes
+    return out.getvalue()
+
+
+def social_png(site: Site) -> bytes:
+    """The link-preview card (1200x630): title, subtitle and byline on the theme's colours.
+    Drawn with Pillow's built-in font, so it looks the same on every machine."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    w, h = SOCIAL_SIZE
+    s = site.settings
+    image = Image.new("RGB", (w, h), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, w, 24), fill="#0b5394")
+    y = 110
+    title_font = ImageFont.load_default(size=64)
+    for line in _wrap(s.title, 30)[:3]:
+        draw.text((80, y), line, font=title_font, fill="#1a1a1a")
+        y += 82
+    y += 24
+    body_font = ImageFont.load_default(size=34)
+    for line in _wrap(s.subtitle or s.description, 56)[:3]:
+        draw.text((80, y), line, font=body_font, fill="#4a4a4a")
+        y += 48
+    foot = " · ".join(x for x in (", ".join(s.authors), s.date) if x)
+    draw.text((80, h - 90), foot, font=ImageFont.load_default(size=28), fill="#0b5394")
+    return _png(image)
+
+
+def favicon_png(site: Site) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, 31, 31), radius=6, fill="#0b5394")
+    draw.text((16, 17), (site.settings.title or "R")[:1].upper(), font=ImageFont.load_default(size=22),
+              fill="#ffffff", anchor="mm")
+    return _png(image)
+
+
+def sitemap(site: Site) -> bytes:
+    lastmod = f"<lastmod>{site.settings.date}</lastmod>" if site.settings.date else ""
+    urls = "".join(f"<url><loc>{html.escape(absolute(site, p), quote=False)}</loc>{lastmod}</url>\n" for p in page_paths(site))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode()
+
+
+def robots(site: Site) -> bytes:
+    text = "User-agent: *\nAllow: /\n"
+    if site.settings.base_url:
+        text += f"Sitemap: {absolute(site, 'sitemap.xml')}\n"
+    return text.encode()
+
+
+def not_found(site: Site) -> bytes:
+    """404.html: served by GitHub Pages for a missing path at any depth, so links are absolute
+    from the site's base path and the style is inline."""
+    s = site.settings
+    base = escape(s.base_path)
+    return (f'<!DOCTYPE html>\n<html lang="{escape(s.language)}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<title>Page not found · {escape(s.title)}</title>\n<meta name="robots" content="noindex">\n'
+            '<meta name="color-scheme" content="light dark">\n'
+            f'<link rel="icon" href="{base}{FAVICON_SVG}" type="image/svg+xml">\n'
+            '<style>body{margin:0 auto;max-width:40rem;padding:2rem 1.25rem;font:1.0625rem/1.6 system-ui,sans-serif;'
+            'background:#fff;color:#1a1a1a}a{color:#0b5394}@media (prefers-color-scheme:dark){body{background:#121417;'
+            'color:#e8e8e8}a{color:#8cc4ff}}</style>\n</head>\n<body>\n<main>\n<h1>Page not found</h1>\n'
+            f'<p>This page is not part of <a href="{base}">{escape(s.title)}</a>. '
+            f'Try the <a href="{base}">contents</a>, the <a href="{base}sources.html">sources</a> or the '
+            f'<a href="{base}data.html">data</a>.</p>\n</main>\n</body>\n</html>\n').encode()
+
+
+def extra_files(site: Site, once=None) -> dict[str, bytes]:
+    """The files beside the pages. once(name, make): the caller's cache of files that are slow to
+    make (the images, drawn with Pillow), keyed by the name and whatever the caller knows they
+    depend on; without it they are drawn every time."""
+    once = once or (lambda name, make: make())
+    files = {".nojekyll": b"", "404.html": not_found(site), "robots.txt": robots(site),
+             FAVICON_SVG: favicon_svg(site).encode(),
+             FAVICON_PNG: once(FAVICON_PNG, lambda: favicon_png(site)),  # for browsers without SVG icons
+             SOCIAL_IMAGE: once(SOCIAL_IMAGE, lambda: social_png(site))}
+    if site.settings.base_url:
+        files["sitemap.xml"] = sitemap(site)
+    if site.settings.domain:
+        files["CNAME"] = (site.settings.domain.strip() + "\n").encode()
+    return files
+
+
+def json_ld(site: Site, path: str, title: str, description: str) -> Markup:
+    """schema.org data: a Report for every page, plus a Dataset of the facts on the Data page."""
+    s = site.settings
+    title, description = html.unescape(str(title)), html.unescape(str(description))  # block text arrives escaped
+    report = {"@context": "https://schema.org", "@type": "Report", "headline": title, "name": title,
+              "inLanguage": s.language}
+    if description:
+        report["description"] = description
+    if s.date:
+        report["datePublished"] = s.date
+    if s.authors:
+        report["author"] = [{"@type": "Organization", "name": a} for a in s.authors]
+    if s.base_url:
+        report["url"] = absolute(site, path)
+        report["image"] = absolute(site, SOCIAL_IMAGE)
+    items = [report]
+    if path == "data.html":
+        dataset = {"@context": "https://schema.org", "@type": "Dataset", "name": f"Facts of {s.title}",
+                   "description": f"Every sourced figure of the report {s.title}, with its source, period and unit.",
+                   "inLanguage": s.language, "isAccessibleForFree": True,
+                   "distribution": [{"@type": "DataDownload", "encodingFormat": fmt,
+                                     "contentUrl": absolute(site, name) or name}
+                                    for name, fmt in (("facts.csv", "text/csv"), ("facts.json", "application/json"))]}
+        if s.base_url:
+            dataset["url"] = absolute(site, path)
+        if s.date:
+            dataset["datePublished"] = s.date
+        items.append(dataset)
+    text = json.dumps(items if len(items) > 1 else report, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c"))
+
+
+def template_globals(site: Site) -> dict:
+    return {"absolute": lambda path: absolute(site, path),
+            "json_ld": lambda path, title, description: json_ld(site, path, title, description)}

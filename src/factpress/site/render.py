@@ -1,0 +1,274 @@
+"""Render: the assembled Site into output files (path -> bytes), through Jinja2 templates; no disk writes.
+
+Rendered files are kept by a key of everything they were made from (site/render_keys.py): in the
+BuildCache between the preview's builds, and on disk (RENDER_CACHE) for the next `factpress
+build`; a rebuild renders only what an edit changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from factpress import __version__
+from factpress.charts.figure import CHARTS_JS, bundle_name, chart_files, chart_sources, make_view, vega_bundle
+from factpress.facts.model import Fact
+from factpress.pages.parse import Page
+from factpress.pages.plugins import PLACEHOLDER_RE
+from factpress.shared.cache import BuildCache, load_pickle, store_pickle
+from factpress.shared.diagnostics import Diagnostics, SourceLocation
+from factpress.shared.workers import ForkedMap, can_fork
+from factpress.site.assemble import Site
+from factpress.site.downloads import facts_csv, facts_json
+from factpress.site.publish import extra_files, template_globals
+from factpress.site.render_keys import RenderKeys, _fp
+from factpress.site.templates import THEME, environment, template_location, template_problem, template_texts
+
+RENDER_CACHE = Path(".factpress-cache") / "rendered.pickle"
+RENDER_FORMAT = "1"
+PARALLEL_MIN = 64  # fewer pages to render than this are rendered in this process: a pool costs more
+
+
+@dataclass(frozen=True)
+class Rendered:
+    files: dict[str, bytes]
+    made: int = 0  # pages (and other templated files) rendered by this build
+    reused: int = 0  # taken from the last build's, their inputs unchanged
+
+
+def source_anchor(source_id: str) -> str:
+    return f"source-{source_id}"
+
+
+def fact_html(fact: Fact, field: str, site: Site) -> Markup:
+    """One fact reference: machine-readable in a <data> element, linked to its source."""
+    source = site.book.sources.get(fact.source)
+    title = f"{fact.label}, {fact.period_text}. Source: {source.title if source else fact.source}"
+    href = f"sources.html#{source_anchor(fact.source)}"
+    if field == "value":
+        inner = Markup('<data value="{}" data-fact="{}">{}</data>').format(fact.raw, fact.id, fact.value_text)
+    elif field == "change" and fact.change is not None:
+        inner = Markup('<data value="{}" data-fact="{}.change">{}</data>').format(
+            format(fact.change.value, "f"), fact.id, fact.change.format())
+    else:
+        text = {"label": fact.label, "period": fact.period_text, "region": fact.subject,
+                "source": source.title if source else fact.source}.get(field, "")
+        return Markup('<span data-fact="{}.{}">{}</span>').format(fact.id, field, text)
+    return Markup('<a class="fact" href="{}" title="{}">{}</a>').format(href, title, inner)
+
+
+class Renderer:
+    def __init__(self, site: Site, env: jinja2.Environment, diags: Diagnostics, assets: dict[str, str]):
+        self.site = site
+        self.env = env
+        self.diags = diags
+        self.assets = assets  # logical name -> href with a content hash, for caching
+        self._facts: dict[tuple[str, str], Markup] = {}
+
+    def fact(self, fid: str, field: str = "value") -> Markup:
+        key = (fid, field)
+        html = self._facts.get(key)
+        if html is None:
+            html = self._facts[key] = fact_html(self.site.book.facts[fid], field, self.site)
+        return html
+
+    def template(self, name: str, **context) -> str:
+        return self.env.get_template(name).render(
+            site=self.site, settings=self.site.settings, book=self.site.book, asset=self.assets.get,
+            fact=self.fact,
+            chart_sources=lambda chart: chart_sources(self.site, chart),
+            chart_view=lambda chart, options: make_view(self.site, chart, options),
+            generator=f"factpress {__version__}", **context)
+
+    def body(self, page: Page) -> Markup:
+        def replace(m: re.Match) -> str:
+            use = page.uses[int(m.group(2))]
+            if use.kind == "fact":
+                return self.fact(use.name, use.field)
+            if use.kind == "table":
+                opts = dict(use.options)
+                facts = self.site.book.select(opts.get("tag", ""), opts.get("region", ""))
+                return self.template("facts_table.html", facts=facts, caption=opts.get("caption", ""))
+            return self.template("figure.html", chart=self.site.charts.outputs.get(use.name), use=use,
+                                 options=dict(use.options), page=page)
+
+        return Markup(PLACEHOLDER_RE.sub(replace, page.body))
+
+
+def static_assets(root: Path) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Theme and project static files; each gets a content-hashed href so browsers may cache it."""
+    files: dict[str, bytes] = {}
+    for path in sorted((THEME / "static").iterdir()):
+        files[f"assets/{path.name}"] = path.read_bytes()
+    hrefs = {name: f"{name}?v={hashlib.sha256(data).hexdigest()[:10]}" for name, data in files.items()}
+    return files, hrefs
+
+
+class _PoolTemplateError(jinja2.TemplateError):
+    """A template error met in a worker, with the location it was found at there."""
+
+    def __init__(self, loc: SourceLocation, message: str):
+        super().__init__(message)
+        self.loc = loc
+
+
+def _render_in_pool(pages: list, render, root: Path, jobs: int):
+    """(index, bytes) of each page, rendered by forked workers that inherit the assembled site."""
+    def job(i: int):
+        try:
+            return render(pages[i]).encode(), None
+        except jinja2.TemplateError as exc:
+            return b"", (template_location(exc, root), template_problem(exc))
+
+    workers = ForkedMap(job, len(pages), jobs)
+    try:
+        errors = {}
+        for i, (data, error) in workers:
+            if error is not None:
+                errors[i] = error
+            elif not errors:
+                yield i, data
+        if errors:  # the first page in order, as one process rendering them in turn would report
+            raise _PoolTemplateError(*errors[min(errors)])
+    finally:
+        workers.close()
+
+
+class _Memo:
+    """This build's rendered files by key, each taken from the last build's when its key is there."""
+
+    def __init__(self, last: dict[str, bytes]):
+        self.last = last
+        self.now: dict[str, bytes] = {}
+        self.made = 0
+
+    def once(self, key: str, make) -> bytes:
+        data = self.last.get(key)
+        if data is None:
+            data = make()
+            data = data.encode() if isinstance(data, str) else data
+            self.made += 1
+        self.now[key] = data
+        return data
+
+
+def _load_rendered(root: Path) -> dict[str, bytes]:
+    loaded = load_pickle(root / RENDER_CACHE, RENDER_FORMAT)
+    if not isinstance(loaded, dict):
+        return {}
+    return {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, bytes)}
+
+
+def _chart_script(site: Site, root: Path, files: dict[str, bytes], hrefs: dict[str, str]) -> dict[str, str] | None:
+    """The site's own vega-embed, only for a report with charts: charts.js is small and loads the
+    bundle only when a chart turns interactive."""
+    if not site.charts.outputs:
+        files.pop(CHARTS_JS, None)
+        return None
+    bundle = vega_bundle(root)
+    files[bundle_name(bundle)] = bundle
+    return {"src": hrefs[CHARTS_JS], "vega": bundle_name(bundle)}
+
+
+class _SiteRender:
+    """One build's rendering: every templated file into files, through the memo."""
+
+    def __init__(self, site: Site, r: Renderer, keys: RenderKeys, memo: _Memo, files: dict[str, bytes], script,
+                 root: Path, early: Callable[[str, bytes], None]):
+        self.site, self.r, self.keys, self.memo, self.files = site, r, keys, memo, files
+        self.script, self.root, self.early = script, root, early
+
+    def scripts(self, page: Page | None) -> dict[str, str] | None:
+        return self.script if page is not None and any(u.kind == "chart" for u in page.uses) else None
+
+    def page(self, page: Page) -> str:
+        prev, nxt = self.site.neighbours(page)
+        return self.r.template("page.html", page=page, body=self.r.body(page), prev=prev, next=nxt, current=page.slug,
+                               chart_script=self.scripts(page))
+
+    def index(self) -> None:
+        home, r = self.site.home, self.r
+        key = self.keys.whole("index", home and (home.source_sha or home.body))
+        self.files["index.html"] = self.memo.once(key, lambda: r.template(
+            "index.html", page=home, body=r.body(home) if home else "", current="index", chart_script=self.scripts(home)))
+
+    def pages(self, jobs: int) -> None:
+        site, memo = self.site, self.memo
+        page_keys = [self.keys.page(page, *site.neighbours(page), site.book) for page in site.pages]
+        todo = [i for i, key in enumerate(page_keys) if key not in memo.last]
+        if jobs > 1 and len(todo) >= PARALLEL_MIN and can_fork():
+            for i, data in _render_in_pool([site.pages[i] for i in todo], self.page, self.root, jobs):
+                memo.last[page_keys[todo[i]]] = data
+                memo.made += 1
+                self.early(site.pages[todo[i]].href, data)
+        for page, key in zip(site.pages, page_keys):
+            fresh = key not in memo.last
+            self.files[page.href] = memo.once(key, lambda: self.page(page))
+            if fresh:
+                self.early(page.href, self.files[page.href])
+
+    def chart_pages(self) -> None:
+        for chart_id, page in self.site.chart_pages().items():
+            chart = self.site.charts.outputs[chart_id]
+            self.files.update(chart_files(self.site, chart))
+            self.files[f"charts/{chart_id}.html"] = self.memo.once(self.keys.whole(f"embed {chart_id} {page.href}"),
+                                                                   lambda: self.r.template(
+                "embed.html", chart=chart, use=None, options={}, prefix="../", page_href=page.href,
+                chart_script=self.script))
+
+    def lists(self) -> None:
+        r, keys = self.r, self.keys
+        self.files["sources.html"] = self.memo.once(keys.whole("sources"), lambda: r.template("sources.html",
+                                                                                              current="sources"))
+        self.files["data.html"] = self.memo.once(keys.whole("data"), lambda: r.template("data.html", current="data"))
+
+    def downloads(self) -> None:
+        site, keys, once = self.site, self.keys, self.memo.once
+        self.files["facts.json"] = once(_fp(keys.book, "facts.json"), lambda: facts_json(site).decode())
+        self.files["facts.csv"] = once(_fp(keys.book, "facts.csv"), lambda: facts_csv(site).decode())
+        self.files.update(extra_files(site, lambda name, make: once(_fp(keys.settings, name), make)))
+
+
+def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None,
+                jobs: int = 1, early: Callable[[str, bytes], None] | None = None,
+                cache: BuildCache | None = None) -> Rendered:
+    """jobs: processes that may render pages when many changed (fork only; the preview uses 1).
+    early: called with each page's file name and bytes as soon as it is rendered (the output
+    starts writing them while the rest renders); the returned files are still the whole site.
+    cache: the last build's rendered files; a first build reads the disk cache when it persists."""
+    cache = cache or BuildCache(persist=False)
+    first = not cache.rendered
+    persist = cache.persisting(first)
+    memo = _Memo(_load_rendered(root) if persist and first else cache.rendered)
+    before = len(memo.last)
+    templates = template_texts(root)
+    env = environment(root, templates, cache)
+    env.globals.update(template_globals(site))  # canonical URLs and schema.org data for the head
+    files, hrefs = static_assets(root)
+    files.update(extra_static or {})
+    script = _chart_script(site, root, files, hrefs)
+    keys = RenderKeys(site, templates, hrefs, script, extra_static or {}, cache.fact_fps)
+    run = _SiteRender(site, Renderer(site, env, diags, hrefs), keys, memo, files, script, root,
+                      early or (lambda name, data: None))
+    try:
+        run.index()
+        run.pages(jobs)
+        run.chart_pages()
+        run.lists()
+    except _PoolTemplateError as exc:
+        diags.error(exc.loc, exc.message, code="template")
+        return Rendered({})
+    except jinja2.TemplateError as exc:
+        diags.error(template_location(exc, root), template_problem(exc), code="template")
+        return Rendered({})
+    run.downloads()
+    if persist and (memo.made or len(memo.now) != before):
+        store_pickle(root / RENDER_CACHE, RENDER_FORMAT, memo.now)
+    cache.rendered = memo.now
+    cache.fact_fps = keys.fact_fps
+    return Rendered(files, memo.made, len(memo.now) - memo.made)
