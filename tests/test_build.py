@@ -154,3 +154,31 @@ def test_new_project_builds_as_it_stands(tmp_path):
     assert cli("build", target).exit_code == 0
     assert re.search(r'data-fact="example-population-2023"', (target / "site" / "findings.html").read_text())
     assert cli("new", target).exit_code == 1  # not over an existing project
+
+
+def test_builds_in_one_process_share_no_state(tmp_path):
+    """Two projects built in turn in one process, each with the same file names: neither build sees
+    what the other read, parsed or rendered; each gives the bytes a fresh process gives."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import copy_project
+
+    first = copy_project("mini", tmp_path / "a")
+    second = copy_project("mini", tmp_path / "b")
+    page = second / "content" / "one.md"
+    page.write_text(page.read_text().replace("---\n\n", "---\n\nA sentence only the second project has.\n\n", 1))
+    facts = second / "content" / "facts" / "a.yaml"
+    facts.write_text(facts.read_text().replace("value: 1.47", "value: 1.52"))
+    for project in (first, second, first):
+        assert cli("build", project).exit_code == 0
+    assert "A sentence only the second project has." in (second / "site" / "one.html").read_text()
+    assert "1.52 trillion yuan" not in (first / "site" / "one.html").read_text()
+    for project in (first, second):
+        fresh = tmp_path / f"fresh-{project.parent.name}"
+        shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".factpress-cache"))
+        run = subprocess.run([sys.executable, "-m", "factpress", "build", "-q", str(fresh)], capture_output=True,
+                             text=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1600000000"))
+        assert run.returncode == 0, run.stderr
+        assert tree(fresh / "site") == tree(project / "site")
