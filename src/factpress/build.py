@@ -76,7 +76,7 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
         parsing.cancel()
     mark = len(diags.items)
     progress.stage("charts")
-    charts = build_charts(sources, book, root, settings.chart_timeout, diags)
+    charts = build_charts(sources, book, root, settings, diags)
     charts_incomplete = _chart_consequences(diags, mark, book, sources)
     diags.items.extend(page_diags.items)  # after the charts' problems, as when pages were parsed last
     if stats is not None:

@@ -19,6 +19,13 @@ class ChartDef:
     description: str
     file: str
     line: int
+    subtitle: str = ""
+    note: str = ""
+    wants_layout: bool = False  # the function takes a second argument: the layout to draw for
+
+    def make(self, facts, layout):
+        """The author's chart for this layout (a function that takes one argument draws one chart for all)."""
+        return self.func(facts, layout) if self.wants_layout else self.func(facts)
 
 
 # The charts defined by the chart file being run: the list belongs to that run (see collecting),
@@ -26,14 +33,20 @@ class ChartDef:
 _current_run: contextvars.ContextVar[list[ChartDef] | None] = contextvars.ContextVar("factpress_chart_run", default=None)
 
 
-def chart(chart_id: str, *, title: str = "", description: str = ""):
+def chart(chart_id: str, *, title: str = "", subtitle: str = "", note: str = "", description: str = ""):
     """Make a function the chart `chart_id`; it receives the report's facts and returns an Altair chart.
-    The function is marked (its `factpress_charts` attribute) and, while a chart file runs, handed
-    to that run."""
+
+    title and subtitle head the chart on the page and in its downloads (without them, the chart's
+    own title is used); note is printed under it with the source; description replaces the text
+    description made from the data. A function with a second parameter receives the layout it
+    draws for (`layout.width` in pixels, `layout.narrow` on phones) and is called once for each;
+    otherwise its one chart is laid out for both. The function is marked (its `factpress_charts`
+    attribute) and, while a chart file runs, handed to that run."""
 
     def register(func):
         code = func.__code__
-        definition = ChartDef(chart_id, func, title, description, code.co_filename, code.co_firstlineno)
+        definition = ChartDef(chart_id, func, title, description, code.co_filename, code.co_firstlineno, subtitle,
+                              note, _takes_layout(func))
         func.factpress_charts = (*getattr(func, "factpress_charts", ()), definition)
         found = _current_run.get()
         if found is not None:
@@ -41,6 +54,15 @@ def chart(chart_id: str, *, title: str = "", description: str = ""):
         return func
 
     return register
+
+
+def _takes_layout(func) -> bool:
+    try:
+        params = list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in params)
 
 
 @contextlib.contextmanager

@@ -9,16 +9,21 @@ from factpress.charts.cache import ChartCache, facts_key, tables_key
 from factpress.charts.model import ChartOutput, Charts
 from factpress.facts.model import FactBook
 from factpress.project.files import Sources
+from factpress.project.settings import Settings
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
 
-def build_charts(sources: Sources, book: FactBook, root: Path, timeout: float, diags: Diagnostics) -> Charts:
+def build_charts(sources: Sources, book: FactBook, root: Path, settings: Settings, diags: Diagnostics) -> Charts:
     cache = ChartCache(root)
     files = sources.of_kind("chart")
     per_file: dict[str, list[dict]] = {}
     stale = []
+
+    def payload(record: dict) -> str:
+        return render_payload(record, book, settings)
+
     for file in files:
-        records = cache.fresh_records(file, book)
+        records = cache.fresh_records(file, book, payload)
         if records is None:
             stale.append(file)
         else:
@@ -28,16 +33,42 @@ def build_charts(sources: Sources, book: FactBook, root: Path, timeout: float, d
 
         from factpress.charts.runner import ChartRunner
 
-        runner = ChartRunner(stale, book, cache, timeout, bundle=not cache.bundle_ok()).run()
+        runner = ChartRunner(stale, book, cache, settings.chart_timeout, not cache.bundle_ok(), payload).run()
         for problem in runner.render_errors:
             diags.error(problem.loc, problem.message, code="chart-render", chart=problem.chart)
-        _collect(stale, runner.runs, runner.rendered, per_file, cache, book, diags)
+        _collect(stale, runner.runs, runner.rendered, per_file, cache, book, payload, diags)
     if not diags.errors:
         cache.prune({cache.file_key(f) for f in files}, {r["out"] for recs in per_file.values() for r in recs if "out" in r})
-    return _outputs(files, per_file, cache, diags)
+    return _outputs(files, per_file, cache, book, diags)
 
 
-def _collect(stale, runs, rendered: set[str], per_file, cache: ChartCache, book: FactBook, diags: Diagnostics) -> None:
+def source_line(book: FactBook, facts_read, table_sources, language: str) -> str:
+    """'Source: Xinhua News Agency, 5 September 2020': the sources of what the chart read, in order."""
+    from factpress.shared.locale import long_date
+
+    ids = dict.fromkeys([book.facts[f].source for f in facts_read if f in book.facts] + list(table_sources))
+    named = []
+    for sid in ids:
+        src = book.sources.get(sid)
+        if src is not None:
+            named.append(", ".join(x for x in (src.publisher or src.title, long_date(src.date, language)) if x))
+    if not named:
+        return ""
+    return ("Sources: " if len(named) > 1 else "Source: ") + "; ".join(named)
+
+
+def render_payload(record: dict, book: FactBook, settings: Settings) -> str:
+    """What rendering a chart takes: its specs, titles and the lines printed under its export image."""
+    credit = " · ".join(x for x in (settings.title, settings.base_url) if x)
+    info = {"spec": record["spec"], "narrow": record.get("narrow"), "title": record.get("title") or record["id"],
+            "subtitle": record.get("subtitle", ""), "note": record.get("note", ""),
+            "source": source_line(book, record.get("facts_read", []), record.get("table_sources", []), settings.language),
+            "credit": credit}
+    return json.dumps(info, ensure_ascii=False, sort_keys=True)
+
+
+def _collect(stale, runs, rendered: set[str], per_file, cache: ChartCache, book: FactBook, payload,
+             diags: Diagnostics) -> None:
     """Turn worker results into chart records; remember good files."""
     complete = []
     seen: set[str] = set()
@@ -54,14 +85,15 @@ def _collect(stale, runs, rendered: set[str], per_file, cache: ChartCache, book:
                 entries.append({"id": chart_id, "line": line, "state": "failed"})
                 failed = True
                 continue
-            key = cache.out_key(rec["spec"])
+            key = cache.out_key(payload(rec))
             if not cache.has(key):  # its rendering failed (reported above)
                 entries.append({"id": chart_id, "line": line, "state": "failed"})
                 failed = True
                 continue
             state = "rendered" if key in rendered and key not in seen else "cached"
             seen.add(key)
-            entry = {"id": chart_id, "title": title, "description": description, "line": line, "out": key,
+            entry = {"id": chart_id, "title": rec["title"], "subtitle": rec["subtitle"], "note": rec["note"],
+                     "description": description, "line": line, "out": key, "spec": rec["spec"], "narrow": rec["narrow"],
                      "facts_read": rec["facts_read"], "selected": rec["selected"], "tables": tables_key(rec["tables"]),
                      "table_sources": rec["table_sources"], "state": state}
             entry["facts"] = facts_key(book, entry)
@@ -92,7 +124,7 @@ def write_bundle(cache: ChartCache) -> None:
         cache.store_bundle(pool.submit(javascript_bundle).result().encode())
 
 
-def _outputs(files, per_file, cache: ChartCache, diags: Diagnostics) -> Charts:
+def _outputs(files, per_file, cache: ChartCache, book: FactBook, diags: Diagnostics) -> Charts:
     charts = Charts()
     for file in files:
         for rec in per_file.get(file.rel, []):
@@ -103,14 +135,24 @@ def _outputs(files, per_file, cache: ChartCache, diags: Diagnostics) -> Charts:
                 continue
             charts.locs[rec["id"]] = loc
             charts.status[rec["id"]] = rec["state"]
-            if rec["state"] == "failed":
-                continue
-            spec = cache.out(rec["out"], "json").read_text(encoding="utf-8")
-            title = rec["title"] or _spec_title(json.loads(spec)) or rec["id"]
-            charts.outputs[rec["id"]] = ChartOutput(
-                rec["id"], title, rec["description"], spec, cache.out(rec["out"], "svg").read_text(encoding="utf-8"),
-                cache.out(rec["out"], "png").read_bytes(), tuple(rec["facts_read"]), tuple(rec["table_sources"]), loc)
+            if rec["state"] != "failed":
+                charts.outputs[rec["id"]] = _output(rec, loc, cache, diags)
     return charts
+
+
+def _output(rec: dict, loc: SourceLocation, cache: ChartCache, diags: Diagnostics) -> ChartOutput:
+    def read(name: str) -> str:
+        return cache.out(rec["out"], name).read_text(encoding="utf-8")
+
+    info = json.loads(read("payload.json"))
+    for layout, kind, message in json.loads(read("problems.json")):
+        diags.warning(loc, f"chart '{rec['id']}' ({layout} layout): {message}", code=f"chart-{kind}", chart=rec["id"])
+    return ChartOutput(
+        rec["id"], rec["title"] or rec["id"], rec["description"], read("wide.json"), read("wide.svg"),
+        cache.out(rec["out"], "export.png").read_bytes(), tuple(rec["facts_read"]), tuple(rec["table_sources"]), loc,
+        subtitle=rec.get("subtitle", ""), note=rec.get("note", ""), spec_narrow=read("narrow.json"),
+        svg_narrow=read("narrow.svg"), export_svg=read("export.svg"), table=read("table.json"),
+        source_line=info.get("source", ""))
 
 
 def _spec_title(spec: dict) -> str:

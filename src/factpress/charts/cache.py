@@ -2,7 +2,7 @@
 
 Two levels: a chart file whose text, facts read and tool versions are unchanged is not even
 executed (its manifest in files/ lists its charts); a spec already rendered by this vl-convert
-version and theme is not rendered again (out/KEY.json, .svg, .png). The vega-embed bundle is kept
+version, theme and layout code is not rendered again (out/KEY.*, see OUTPUTS). The vega-embed bundle is kept
 beside them and in the user's cache folder, checked by its digest.
 """
 from __future__ import annotations
@@ -48,14 +48,15 @@ class ChartCache:
     def __init__(self, root: Path):
         self.dir = root / ".factpress-cache" / "charts"
         self.data_dir = root / "content" / "data"
-        self.renderer = f"vl-convert {_version('vl-convert-python')} theme {THEME_VERSION}"
+        self.bundle_version = f"vl-convert {_version('vl-convert-python')}"
+        self.renderer = f"vl-convert {_version('vl-convert-python')} theme {THEME_VERSION} layout {_layout_code()}"
 
     @property
     def bundle(self) -> Path:
         """vega-embed with Vega and Vega-Lite as one script, made by this vl-convert version."""
         import re
 
-        return self.dir / f"vega-bundle-{re.sub(r'[^0-9A-Za-z.]+', '-', self.renderer)}.js"
+        return self.dir / f"vega-bundle-{re.sub(r'[^0-9A-Za-z.]+', '-', self.bundle_version)}.js"
 
     @property
     def shared_bundle(self) -> Path | None:
@@ -91,8 +92,8 @@ class ChartCache:
     def file_key(self, file: SourceFile) -> str:
         return _sha(file.rel, file.text, __version__, _version("altair"), self.renderer)
 
-    def out_key(self, spec: str) -> str:
-        return _sha(spec, self.renderer)
+    def out_key(self, payload: str) -> str:
+        return _sha(payload, self.renderer)
 
     def _read_json(self, path: Path):
         try:
@@ -100,13 +101,14 @@ class ChartCache:
         except (OSError, ValueError):
             return None
 
-    def fresh_records(self, file: SourceFile, book: FactBook) -> list[dict] | None:
-        """The file's chart records if nothing it depends on changed, else None."""
+    def fresh_records(self, file: SourceFile, book: FactBook, payload) -> list[dict] | None:
+        """The file's chart records if nothing it depends on changed, else None. payload(record):
+        what rendering the chart takes now (a new report title or source changes its export)."""
         manifest = self._read_json(self.dir / "files" / f"{self.file_key(file)}.json")
         if manifest is None:
             return None
         for rec in manifest["charts"]:
-            if rec["facts"] != facts_key(book, rec) or not self.has(rec["out"]):
+            if rec["facts"] != facts_key(book, rec) or rec["out"] != self.out_key(payload(rec)) or not self.has(rec["out"]):
                 return None
             for name, digest in rec["tables"].items():
                 path = self.data_dir / f"{name}.csv"
@@ -114,22 +116,28 @@ class ChartCache:
                     return None
         return manifest["charts"]
 
-    def out(self, key: str, ext: str) -> Path:
-        return self.dir / "out" / f"{key}.{ext}"
+    def out(self, key: str, name: str) -> Path:
+        return self.dir / "out" / f"{key}.{name}"
 
     def has(self, key: str) -> bool:
         """True when the rendered outputs for key are on disk and whole (a damaged entry is rendered again)."""
         try:
-            svg = self.out(key, "svg").read_bytes()
-            png = self.out(key, "png").read_bytes()
-            json.loads(self.out(key, "json").read_bytes())
+            for name in OUTPUTS:
+                data = self.out(key, name).read_bytes()
+                if name.endswith(".svg") and not (data.startswith(b"<svg") and data.rstrip().endswith(b"</svg>")):
+                    return False
+                if name.endswith(".png") and not data.startswith(b"\x89PNG\r\n\x1a\n"):
+                    return False
+                if name.endswith(".json"):
+                    json.loads(data)
         except (OSError, ValueError):
             return False
-        return svg.startswith(b"<svg") and svg.rstrip().endswith(b"</svg>") and png.startswith(b"\x89PNG\r\n\x1a\n")
+        return True
 
-    def put(self, key: str, spec: str, svg: str, png: bytes) -> None:
-        for ext, data in (("json", spec.encode()), ("svg", svg.encode()), ("png", png)):
-            _write(self.out(key, ext), data)
+    def put(self, key: str, outputs: dict) -> None:
+        for name in OUTPUTS:
+            data = outputs[name]
+            _write(self.out(key, name), data.encode() if isinstance(data, str) else data)
 
     def prune(self, file_keys: set[str], out_keys: set[str]) -> None:
         """Forget what no chart of this build uses, so the cache does not grow with every edit."""
@@ -140,6 +148,24 @@ class ChartCache:
 
     def put_file(self, file: SourceFile, records: list[dict]) -> None:
         _write(self.dir / "files" / f"{self.file_key(file)}.json", json.dumps({"charts": records}, sort_keys=True).encode())
+
+
+# What the render step writes for each chart (charts/worker.render_chart).
+OUTPUTS = ("wide.svg", "narrow.svg", "wide.json", "narrow.json", "export.svg", "export.png", "table.json",
+           "problems.json", "payload.json")
+# The code and fonts that lay charts out: a change to any of them renders every chart again.
+_LAYOUT_FILES = ("charts/worker.py", "charts/responsive.py", "charts/layout.py", "charts/export.py",
+                 "charts/plotted.py", "charts/theme.py", "shared/fonts.py")
+
+
+def _layout_code() -> str:
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for rel in _LAYOUT_FILES:
+        h.update(rel.encode() + b"\0" + (package / rel).read_bytes())
+    for font in sorted((package / "fonts").glob("*.otf")):
+        h.update(font.name.encode() + b"\0" + str(font.stat().st_size).encode())
+    return h.hexdigest()[:16]
 
 
 def _read_checked(path: Path) -> bytes | None:

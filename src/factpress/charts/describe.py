@@ -1,66 +1,89 @@
-"""What a reader gets from a chart besides the picture: its plotted data as rows and CSV, a
-text description generated from data and facts, and the SVG made accessible."""
+"""What a reader gets from a chart besides the picture: its plotted rows as a table and a CSV
+(headed by the titles the chart gives its fields, numbers written as the site writes them), a
+description in words made from the encodings and the data, and the SVG made accessible."""
 from __future__ import annotations
 
 import csv
 import io
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from markupsafe import Markup, escape
 
-from factpress.facts.quantities import group
+from factpress.charts.plotted import Column, Plotted
 
 MARK_NAMES = {"bar": "Bar chart", "line": "Line chart", "area": "Area chart", "point": "Dot chart",
-              "circle": "Dot chart", "rect": "Tile diagram", "arc": "Pie chart", "text": "Text chart"}
+              "circle": "Dot chart", "square": "Dot chart", "tick": "Strip chart", "rect": "Tile chart",
+              "arc": "Pie chart", "rule": "Chart", "trail": "Line chart"}
+POSITION = ("x", "y", "theta")
 
 
-def plotted_rows(spec: dict) -> list[dict]:
-    """Exactly the data the chart plots: its inline datasets, in order."""
-    rows: list[dict] = []
-    for values in (spec.get("datasets") or {}).values():
-        rows.extend(values)
-    if not rows:
-        data = spec.get("data") or {}
-        rows.extend(data.get("values") or [])
-    return rows
+def number_text(value, language: str = "en") -> str:
+    """A number as the site writes it: digits grouped, every decimal the data has, never in exponent form."""
+    from babel.numbers import format_decimal
+
+    from factpress.shared.locale import babel_locale
+
+    try:
+        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+    return format_decimal(exact, locale=babel_locale(language), decimal_quantization=False)
 
 
-def columns(rows: list[dict]) -> list[str]:
-    return list(dict.fromkeys(k for row in rows for k in row))
+def cell_text(value, column: Column, language: str = "en") -> str:
+    from factpress.shared.locale import long_date
+
+    if value is None:
+        return ""
+    if column.kind == "date" and isinstance(value, str):
+        return long_date(value[:10], language) if len(value) == 10 else value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return number_text(value, language)
+    return str(value)
 
 
-def cell(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
+def raw_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = format(Decimal(repr(value)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
 
 
-def rows_csv(rows: list[dict]) -> bytes:
+def table_csv(table: Plotted) -> bytes:
+    """The plotted rows with raw values, headed by the fields' titles (which carry their units)."""
     out = io.StringIO()
-    cols = columns(rows)
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(cols)
-    for row in rows:
-        w.writerow([cell(row.get(c)) for c in cols])
+    w.writerow([c.title for c in table.columns])
+    for row in table.rows:
+        w.writerow([raw_text(v) for v in row])
     return out.getvalue().encode()
 
 
-def _encodings(spec: dict):
-    """(mark, encoding) of every unit view in the spec."""
+def _views(spec: dict):
+    """(mark type, encoding) of every unit view in the spec, layers' shared encodings included."""
+    shared = spec.get("encoding") or {}
     if "mark" in spec:
         mark = spec["mark"]
-        yield (mark.get("type") if isinstance(mark, dict) else mark), spec.get("encoding") or {}
+        yield (mark.get("type") if isinstance(mark, dict) else mark), {**shared, **(spec.get("encoding") or {})}
     for key in ("layer", "hconcat", "vconcat", "concat"):
         for sub in spec.get(key) or []:
-            yield from _encodings(sub)
-    if "spec" in spec:
-        yield from _encodings(spec["spec"])
+            yield from _views({**sub, "encoding": {**shared, **(sub.get("encoding") or {})}} if key == "layer" else sub)
+    if isinstance(spec.get("spec"), dict):
+        yield from _views(spec["spec"])
 
 
-def _number_text(value: float, facts_read, book) -> str:
-    """A number as the site shows it: the fact's own text when a fact carries that value."""
+def _field(enc) -> str:
+    return enc.get("field", "") if isinstance(enc, dict) else ""
+
+
+def _value_text(value: float, column: Column, facts_read, book, language: str) -> str:
+    """A value as the site shows it: the fact's own text when a fact read by the chart carries it."""
     for fid in facts_read:
         fact = book.facts.get(fid)
         if fact is None:
@@ -68,42 +91,71 @@ def _number_text(value: float, facts_read, book) -> str:
         if fact.change is not None and float(fact.change.value) == value:
             return fact.change.format()
         base = float(fact.quantity.base)
-        if float(fact.quantity.value) == value or any(math.isclose(value * 10 ** k, base) for k in (0, 3, 6, 9, 12)):
+        if float(fact.quantity.value) == value or any(math.isclose(value * 10 ** k, base) for k in (0, 2, 3, 6, 9, 12)):
             return fact.value_text
-    text = format(Decimal(repr(value)).normalize(), "f")
-    whole, _, frac = text.partition(".")
-    return group(whole) + (f".{frac}" if frac else "")
+    unit = re.search(r"\(([^()]+)\)\s*$", column.title)
+    return number_text(value, language) + (f" {unit.group(1)}" if unit and unit.group(1) != "%" else
+                                           "%" if unit else "")
 
 
-def describe(chart, book) -> str:
-    """A generated text description: kind, what is measured, period, extremes with their values."""
-    spec = chart.spec_dict
-    rows = plotted_rows(spec)
-    views = list(_encodings(spec))
-    kinds = [MARK_NAMES.get(m, "Chart") for m, _ in views if m != "text"] or ["Chart"]
+def _series_summary(rows, measure_i: int, dim_i: int, measure: Column, dim: Column, temporal: bool, chart, book,
+                    language: str) -> str:
+    values = [(r[measure_i], r[dim_i]) for r in rows if isinstance(r[measure_i], (int, float)) and r[dim_i] is not None]
+    if not values:
+        return ""
+
+    def show(v):
+        return _value_text(v, measure, chart.facts_read, book, language)
+
+    def where(d):
+        return cell_text(d, dim, language)
+
+    hi, lo = max(values, key=lambda v: v[0]), min(values, key=lambda v: v[0])
+    name = measure.title[:1].lower() + measure.title[1:] if measure.title[:2] != measure.title[:2].upper() else measure.title
+    if temporal and len(values) > 1:
+        ordered = sorted(values, key=lambda v: str(v[1]) if not isinstance(v[1], (int, float)) else v[1])
+        first, last = ordered[0], ordered[-1]
+        text = (f"It shows {name} from {where(first[1])} to {where(last[1])}: {show(first[0])} at the start and "
+                f"{show(last[0])} at the end")
+        if hi not in (first, last):
+            text += f", with a peak of {show(hi[0])} in {where(hi[1])}"
+        trend = "rising" if last[0] > first[0] else "falling" if last[0] < first[0] else "level"
+        if first[0]:
+            change = (last[0] - first[0]) / abs(first[0]) * 100
+            text += f"; overall {trend}, {'+' if change >= 0 else '−'}{number_text(round(abs(change), 1), language)}%"
+        return text + "."
+    text = f"It shows {name} for {len(values)} {dim.title.lower() if dim.title else 'items'}"
+    text += f": highest {where(hi[1])}, {show(hi[0])}"
+    if len(values) > 1 and lo is not hi:
+        text += f"; lowest {where(lo[1])}, {show(lo[0])}"
+    return text + "."
+
+
+def describe(chart, book, language: str = "en") -> str:
+    """A generated text description: the kind of chart, what it measures by what, the period, and
+    for a time series its start, end, peak and trend, for categories the highest and lowest."""
+    spec, table = chart.spec_dict, chart.plotted
+    index = {c.field: i for i, c in enumerate(table.columns)}
+    views = list(_views(spec))
+    kinds = [MARK_NAMES.get(m, "Chart") for m, _ in views if m not in ("text", "rule")] or ["Chart"]
     parts = [f"{kinds[0]}: {chart.title}."]
     seen = set()
     for mark, enc in views:
-        quant = [e for ch, e in enc.items() if ch in ("x", "y", "theta", "size") and isinstance(e, dict)
-                 and e.get("type") == "quantitative" and e.get("field")]
-        label = next((e for ch, e in enc.items() if ch in ("x", "y", "color") and isinstance(e, dict)
-                      and e.get("type") in ("nominal", "ordinal") and e.get("field")), None)
-        if mark == "text" or not quant or label is None or quant[0]["field"] in seen:
+        if mark in ("text", "rule"):
             continue
-        field, name = quant[0]["field"], label["field"]
-        seen.add(field)
-        values = [(r[field], r.get(name)) for r in rows if isinstance(r.get(field), (int, float))]
-        if not values:
+        quant = [c for c in POSITION if isinstance(enc.get(c), dict) and enc[c].get("type") == "quantitative"
+                 and _field(enc[c]) in index]
+        dims = [c for c in ("x", "y", "color") if isinstance(enc.get(c), dict)
+                and enc[c].get("type") in ("nominal", "ordinal", "temporal") and _field(enc[c]) in index]
+        if not quant or not dims or _field(enc[quant[0]]) in seen:
             continue
-        hi, lo = max(values, key=lambda v: v[0]), min(values, key=lambda v: v[0])
-        text = f"It shows {quant[0].get('title') or field} for {len(values)} {'items' if len(values) != 1 else 'item'}"
-        text += f": highest {hi[1]}, {_number_text(hi[0], chart.facts_read, book)}"
-        if len(values) > 1:
-            text += f"; lowest {lo[1]}, {_number_text(lo[0], chart.facts_read, book)}"
-        parts.append(text + ".")
-    if len(parts) == 1 and rows:
-        names = [r.get(columns(rows)[0]) for r in rows][:8]
-        parts.append(f"It shows {', '.join(str(n) for n in names)}.")
+        measure_i, dim_i = index[_field(enc[quant[0]])], index[_field(enc[dims[0]])]
+        seen.add(table.columns[measure_i].field)
+        temporal = enc[dims[0]].get("type") == "temporal" or (mark in ("line", "area", "trail") and dims[0] == "x")
+        summary = _series_summary(table.rows, measure_i, dim_i, table.columns[measure_i], table.columns[dim_i],
+                                  temporal, chart, book, language)
+        if summary:
+            parts.append(summary)
     periods = list(dict.fromkeys(book.facts[f].period_text for f in chart.facts_read if f in book.facts))
     if periods:
         parts.append(f"Period: {', '.join(periods)}.")
@@ -114,9 +166,8 @@ ID_RE = re.compile(r'\bid="([^"]+)"')
 URL_RE = re.compile(r'url\(#([^)]+)\)')
 
 
-def accessible_svg(svg: str, chart_id: str, label_id: str, desc_id: str, title: str, desc: str) -> Markup:
-    """The rendered SVG as an image with a name and a description; its ids made unique to the chart."""
-    prefix = f"chart-{chart_id}--"
+def accessible_svg(svg: str, prefix: str, label_id: str, desc_id: str, title: str, desc: str) -> Markup:
+    """The rendered SVG as an image with a name and a description; its ids made unique with prefix."""
     svg = ID_RE.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
     svg = URL_RE.sub(lambda m: f"url(#{prefix}{m.group(1)})", svg)
     svg = re.sub(r'href="#', f'href="#{prefix}', svg)

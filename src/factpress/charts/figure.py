@@ -1,5 +1,6 @@
-"""A chart's place in the site: the figure's parts, the per-chart downloads and embed page,
-and the site's own copy of vega-embed (written only when the report has charts)."""
+"""A chart's place in the site: the figure's parts (both layouts, the table, the description, the
+embed code and the citation), the per-chart downloads, and the site's own copy of vega-embed
+(written only when the report has charts)."""
 from __future__ import annotations
 
 import hashlib
@@ -12,27 +13,36 @@ from markupsafe import Markup
 
 from factpress.charts.build import write_bundle
 from factpress.charts.cache import ChartCache
+from factpress.charts.describe import accessible_svg, cell_text, describe, table_csv
 from factpress.charts.model import ChartOutput
-from factpress.charts.describe import accessible_svg, cell, columns, describe, plotted_rows, rows_csv
+from factpress.charts.responsive import WIDE_WIDTH
 
 CHARTS_JS = "assets/charts.js"
 
 
 @dataclass
 class ChartView:
-    svg: Markup
-    spec_json: Markup
+    id: str
+    title: str
+    subtitle: str
+    note: str
+    source_line: str
     sources: list
-    rows: list[dict]
+    wide: Markup
+    narrow: Markup
+    spec_wide: Markup
+    spec_narrow: Markup
     columns: list[str]
+    numeric: list[bool]
+    rows: list[list[str]]
     description: str
-    style: str
-    caption_id: str
-    label_id: str
+    title_id: str
     desc_id: str
+    style: str
     iframe: str
     citation: str
-    cell = staticmethod(cell)
+    accessed: str
+    url: str
 
 
 def chart_sources(site, chart: ChartOutput) -> list:
@@ -42,10 +52,11 @@ def chart_sources(site, chart: ChartOutput) -> list:
     return [book.sources[s] for s in ids if s in book.sources]
 
 
-def page_spec(chart: ChartOutput) -> Markup:
-    """The spec for the page's script element: no schema URL (the mode is given), markup characters escaped so nothing in it can end the script or read as markup."""
-    spec = {k: v for k, v in chart.spec_dict.items() if k != "$schema"}
-    text = json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def script_json(spec: str) -> Markup:
+    """A spec for a page's script element: no schema URL (the mode is given), markup characters
+    escaped so nothing in it can end the script or read as markup."""
+    data = {k: v for k, v in json.loads(spec).items() if k != "$schema"}
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 
 
@@ -54,22 +65,43 @@ def _svg_height(svg: str) -> int:
     return int(float(m.group(1))) if m else 400
 
 
-def make_view(site, chart: ChartOutput, options: dict) -> ChartView:
-    spec = chart.spec_dict
-    rows = plotted_rows(spec)
-    description = options.get("description") or chart.description or describe(chart, site.book)
-    label_id, desc_id = f"chart-{chart.id}-name", f"chart-{chart.id}-desc"
-    svg = accessible_svg(chart.svg, chart.id, label_id, desc_id, options.get("alt") or chart.title, description)
+def citation(site, chart: ChartOutput, url: str, accessed: str) -> str:
+    """The chart cited as APA does a figure in a report: authors (year). Title [Chart]. In report. Publisher. URL."""
+    s = site.settings
+    authors = ", ".join(s.authors) or s.title
+    year = s.date[:4] if s.date else "n.d."
+    parts = [f"{authors} ({year}). {chart.title} [Chart]. In {s.title}."]
+    publisher = getattr(s, "publisher", "")
+    if publisher and publisher != authors:
+        parts.append(f"{publisher}.")
+    if url:
+        parts.append(f"Retrieved {accessed}, from {url}")
+    return " ".join(parts)
+
+
+def make_view(site, chart: ChartOutput, options: dict, accessed: str = "") -> ChartView:
+    from factpress.shared.locale import long_date
+
+    language = site.settings.language
+    table = chart.plotted
+    description = options.get("description") or chart.description or describe(chart, site.book, language)
+    cid = chart.id
+    name = options.get("alt") or chart.title
+    wide = accessible_svg(chart.svg, f"chart-{cid}-w-", f"chart-{cid}-w-name", f"chart-{cid}-w-desc", name, description)
+    narrow = accessible_svg(chart.svg_narrow, f"chart-{cid}-n-", f"chart-{cid}-n-name", f"chart-{cid}-n-desc", name,
+                            description)
     style = ";".join(f"max-{k}:{options[k]}px" for k in ("width", "height") if options.get(k))
-    sources = chart_sources(site, chart)
     base = site.settings.base_url
-    url = f"{base}charts/{chart.id}.html"
-    iframe = (f'<iframe src="{url}" title="{chart.title}" width="100%" height="{_svg_height(chart.svg) + 160}" '
-              f'style="border:0" loading="lazy"></iframe>')
-    source_text = "; ".join(f"{s.publisher + ', ' if s.publisher else ''}{s.title}" for s in sources)
-    citation = f"{site.settings.title}, “{chart.title}”. Source: {source_text or 'see the report'}. {url}"
-    return ChartView(svg, page_spec(chart), sources, rows, columns(rows), description, style,
-                     f"chart-{chart.id}-caption", label_id, desc_id, iframe, citation)
+    url = f"{base}charts/{cid}.html" if base else ""
+    iframe = (f'<iframe src="{url or f"charts/{cid}.html"}" title="{chart.title}" width="100%" '
+              f'height="{_svg_height(chart.svg) + 200}" style="border:0" loading="lazy"></iframe>')
+    accessed = accessed or long_date(site.settings.date, language)
+    rows = [[cell_text(v, c, language) for v, c in zip(row, table.columns)] for row in table.rows]
+    numeric = [c.kind == "number" for c in table.columns]
+    return ChartView(cid, chart.title, chart.subtitle, chart.note, chart.source_line, chart_sources(site, chart),
+                     wide, narrow, script_json(chart.spec), script_json(chart.spec_narrow or chart.spec),
+                     [c.title for c in table.columns], numeric, rows, description, f"chart-{cid}-title",
+                     f"chart-{cid}-w-desc", style, iframe, citation(site, chart, url, accessed), accessed, url)
 
 
 def vega_bundle(root: Path) -> bytes:
@@ -85,10 +117,13 @@ def bundle_name(data: bytes) -> str:
 
 
 def chart_files(site, chart: ChartOutput) -> dict[str, bytes]:
-    """The reuse downloads of one chart: exactly the plotted data, the images and the spec."""
+    """The reuse downloads of one chart: exactly the plotted data, the images that stand alone, the spec."""
     return {
-        f"charts/{chart.id}.csv": rows_csv(plotted_rows(chart.spec_dict)),
-        f"charts/{chart.id}.svg": chart.svg.encode(),
+        f"charts/{chart.id}.csv": table_csv(chart.plotted),
+        f"charts/{chart.id}.svg": chart.export_svg.encode(),
         f"charts/{chart.id}.png": chart.png,
         f"charts/{chart.id}.vl.json": (json.dumps(chart.spec_dict, indent=2, ensure_ascii=False) + "\n").encode(),
     }
+
+
+WIDE_MIN = WIDE_WIDTH + 16  # the figure's width from which the wide layout shows (the chart plus its card's padding)

@@ -13,16 +13,29 @@ class ChartOutput:
     id: str
     title: str
     description: str  # the author's, may be empty
-    spec: str  # themed Vega-Lite JSON, canonical
-    svg: str
-    png: bytes
+    spec: str  # the wide layout's Vega-Lite JSON, themed and laid out: what a reader's browser draws
+    svg: str  # the wide layout
+    png: bytes  # the export image: title, chart, source and credit
     facts_read: tuple[str, ...]
     table_sources: tuple[str, ...]
     loc: SourceLocation
+    subtitle: str = ""
+    note: str = ""
+    spec_narrow: str = ""
+    svg_narrow: str = ""
+    export_svg: str = ""
+    table: str = "{}"  # the plotted rows as JSON (charts/plotted.py)
+    source_line: str = ""  # "Source: publisher, date"
 
     @property
     def spec_dict(self) -> dict:
         return json.loads(self.spec)
+
+    @property
+    def plotted(self):
+        from factpress.charts.plotted import Plotted
+
+        return Plotted.from_json(json.loads(self.table))
 
 
 @dataclass

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
@@ -74,15 +75,16 @@ class ChartRunner:
     also makes the vega-embed bundle. After run(): runs (one FileRun per file), rendered (the out
     keys rendered) and render_errors."""
 
-    def __init__(self, stale: list[SourceFile], book: FactBook, cache: ChartCache, timeout: float, bundle: bool):
+    def __init__(self, stale: list[SourceFile], book: FactBook, cache: ChartCache, timeout: float, bundle: bool,
+                 payload: Callable[[dict], str]):
         from factpress.charts.worker import worker
 
-        self.stale, self.cache, self.timeout = stale, cache, timeout
+        self.stale, self.cache, self.timeout, self.payload = stale, cache, timeout, payload
         self.ctx = multiprocessing.get_context("fork")
         self.runs = [FileRun() for _ in stale]
         self.queue: deque = deque([("bundle",)] if bundle else [])  # the longest task first, so no core idles at the end
         self.queue.extend(("file", i) for i in range(len(stale)))
-        self.rendering: dict[str, tuple[str, tuple[SourceLocation, str]]] = {}  # out key -> (spec, (place, id) of its first chart)
+        self.rendering: dict[str, tuple[str, tuple[SourceLocation, str]]] = {}  # out key -> (payload, (place, id) of its first chart)
         self.render_errors: list[RenderProblem] = []
         self.target, self.args = worker, (stale, book, cache.data_dir, cache.put, cache.store_bundle)
         self.workers: list[_Worker] = []
@@ -191,12 +193,13 @@ class ChartRunner:
         """A chart ran: keep its record, and queue its spec for rendering unless it is cached."""
         run = self.runs[index]
         run.skip.add(chart_id)
-        run.records.append({"id": chart_id, **record})
-        spec = record.get("spec")
-        if spec is None:
+        record = {"id": chart_id, **record}
+        run.records.append(record)
+        if record.get("spec") is None:
             return
-        key = self.cache.out_key(spec)
+        payload = self.payload(record)
+        key = self.cache.out_key(payload)
         if key not in self.rendering and not self.cache.has(key):
             place = SourceLocation(self.stale[index].rel, run.line_of(chart_id))
-            self.rendering[key] = (spec, (place, chart_id))
+            self.rendering[key] = (payload, (place, chart_id))
             self.queue.append(("render", key))

@@ -1,47 +1,76 @@
-"""The chart theme: one Vega-Lite config applied to every chart, so all charts share a
-colour-blind-safe palette and text that meets WCAG contrast on the chart card.
+"""The chart theme: one Vega-Lite config applied to every chart, so all charts share the bundled
+typeface, a colour-blind-safe palette and text that meets WCAG contrast.
 
-Charts sit on a light card in both the light and the dark site theme, so one set of colours
-serves both; every mark colour has at least 3:1 contrast and all text at least 4.5:1 on it.
+The palette serves both site themes: every mark colour has at least 3:1 contrast on the light
+card and on the dark one, and white text on any of them at least 4.5:1. Text, axes, grid and the
+card itself change with the scheme: the site's stylesheet maps the colours below (LIGHT) to their
+dark counterparts (DARK), so one SVG serves both.
 """
 from __future__ import annotations
+
+from factpress.shared.fonts import CHART_FONT
 
 CARD = "#ffffff"
 TEXT = "#1a1a1a"
 MUTED = "#4d4d4d"
-# Okabe and Ito's colour-blind-safe set, darkened where needed to reach 3:1 on white.
-PALETTE = ["#0072b2", "#c24e00", "#00795b", "#a8517f", "#595959"]
+GRID = "#d9d9d9"
+DOMAIN = "#757575"
+# Okabe and Ito's colour-blind-safe set, each adjusted to read on both cards.
+PALETTE = ["#0072b2", "#c24e00", "#007b5d", "#a8517f", "#767676"]
 
-THEME_VERSION = "2"
+LIGHT = {"card": CARD, "text": TEXT, "muted": MUTED, "grid": GRID, "domain": DOMAIN}
+DARK = {"card": "#1d2126", "text": "#e8e8e8", "muted": "#b8b8b8", "grid": "#3a3f45", "domain": "#8c8c8c"}
+
+THEME_VERSION = "3"
+
+FONT_SIZE = 12  # every label; titles are larger. With charts shown at their own size, 12 SVG px = 12 CSS px.
 
 CONFIG = {
     "background": CARD,
-    # Room around the plot: a reader's font may set labels wider than the one the SVG was measured with.
-    "padding": {"left": 16, "right": 56, "top": 8, "bottom": 8},
-    "font": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif",
+    "padding": {"left": 4, "right": 8, "top": 4, "bottom": 4},
+    "font": CHART_FONT,
     "view": {"stroke": None},
     "range": {"category": PALETTE},
     "mark": {"color": PALETTE[0]},
     "bar": {"color": PALETTE[0]},
     "rect": {"color": PALETTE[0]},
-    "text": {"color": TEXT},
-    "title": {"color": TEXT, "subtitleColor": MUTED, "anchor": "start", "fontSize": 14},
-    "axis": {"labelColor": TEXT, "titleColor": TEXT, "domainColor": MUTED, "tickColor": MUTED,
-             "gridColor": "#d9d9d9", "labelFontSize": 12, "titleFontSize": 12},
-    "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12},
-    "header": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12},
+    "line": {"strokeWidth": 2.5},
+    "text": {"color": TEXT, "fontSize": FONT_SIZE},
+    "title": {"color": TEXT, "subtitleColor": MUTED, "anchor": "start", "fontSize": 14, "subtitleFontSize": 12,
+              "fontWeight": "bold", "offset": 8},
+    "axis": {"labelColor": TEXT, "titleColor": MUTED, "domainColor": DOMAIN, "tickColor": DOMAIN, "gridColor": GRID,
+             "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "titleFontWeight": "normal",
+             "labelOverlap": True, "labelLimit": 0, "titlePadding": 6},
+    "axisBand": {"ticks": False, "domain": False},
+    "legend": {"labelColor": TEXT, "titleColor": MUTED, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE,
+               "titleFontWeight": "normal", "labelLimit": 0},
+    "header": {"labelColor": TEXT, "titleColor": MUTED, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE,
+               "titleFontWeight": "normal"},
 }
 
+# What a narrow screen changes: legends go under the plot, where they have the whole width.
+NARROW = {"legend": {"orient": "bottom", "direction": "horizontal", "columns": 2}}
 
-def apply_theme(spec: dict) -> dict:
-    """The spec with the theme under the author's own config (the author's settings win)."""
+
+def apply_theme(spec: dict, extra: dict | None = None) -> dict:
+    """The spec with the theme (and extra settings) under the author's own config (the author's settings win)."""
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in CONFIG.items()}
-    for key, value in (spec.get("config") or {}).items():
+    for key, value in list((extra or {}).items()) + list((spec.get("config") or {}).items()):
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key].update(value)
         else:
             merged[key] = value
     return {**spec, "config": merged}
+
+
+def dark_css(scope: str) -> str:
+    """CSS that turns the light theme's colours in charts under scope into the dark theme's."""
+    rules = [f"{scope} svg > rect[fill=\"{CARD}\"] {{ fill: {DARK['card']}; }}"]
+    for name in ("text", "muted"):
+        rules.append(f"{scope} [fill=\"{LIGHT[name]}\"] {{ fill: {DARK[name]}; }}")
+    for name in ("grid", "domain", "muted", "text"):
+        rules.append(f"{scope} [stroke=\"{LIGHT[name]}\"] {{ stroke: {DARK[name]}; }}")
+    return "\n".join(rules) + "\n"
 
 
 def contrast(a: str, b: str) -> float:

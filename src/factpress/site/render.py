@@ -21,6 +21,8 @@ from factpress.facts.model import Fact
 from factpress.pages.parse import Page
 from factpress.pages.plugins import PLACEHOLDER_RE
 from factpress.shared.cache import BuildCache, load_pickle, store_pickle
+from factpress.shared.fonts import web_fonts
+from factpress.shared.locale import long_date
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 from factpress.shared.workers import ForkedMap, can_fork
 from factpress.site.assemble import Site
@@ -83,6 +85,7 @@ class Renderer:
             fact=self.fact,
             chart_sources=lambda chart: chart_sources(self.site, chart),
             chart_view=lambda chart, options: make_view(self.site, chart, options),
+            long_date=lambda iso: long_date(iso, self.site.settings.language),
             generator=f"factpress {__version__}", **context)
 
     def body(self, page: Page) -> Markup:
@@ -105,6 +108,7 @@ def static_assets(root: Path) -> tuple[dict[str, bytes], dict[str, str]]:
     files: dict[str, bytes] = {}
     for path in sorted((THEME / "static").iterdir()):
         files[f"assets/{path.name}"] = path.read_bytes()
+    files.update(web_fonts())  # the bundled typeface, which style.css names
     hrefs = {name: f"{name}?v={hashlib.sha256(data).hexdigest()[:10]}" for name, data in files.items()}
     return files, hrefs
 

@@ -1,0 +1,240 @@
+"""Lay a chart out for a width: the wide layout for desktops and the narrow one for phones.
+
+Each layout is rendered, measured (charts/layout.py) and adjusted until it fills its width and its
+text fits: plot widths are solved for the target width; category labels and titles too long for
+it are wrapped onto lines (with room made for them); side-by-side panels are stacked and legends
+go under the plot on a narrow screen; crowded x-axis labels are turned. What cannot be fixed is
+returned as problems, which the build reports.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from factpress.charts.layout import Problem, problems, text_boxes
+from factpress.charts.theme import FONT_SIZE, NARROW
+from factpress.shared.fonts import measure
+
+WIDE_WIDTH = 640
+NARROW_WIDTH = 320
+LABEL_SHARE = 0.4  # of the width, the most a category label may take before it wraps
+MIN_PLOT = 40
+LINE = 1.25  # line height of wrapped text, in font sizes
+Render = Callable[[dict], str]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a chart function may ask for as its second argument: the width to lay out for."""
+
+    width: int
+    narrow: bool
+
+
+WIDE = Layout(WIDE_WIDTH, False)
+NARROW_LAYOUT = Layout(NARROW_WIDTH, True)
+
+
+@dataclass
+class Fitted:
+    spec: dict
+    svg: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+def svg_width(svg: str) -> float:
+    m = re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg)
+    return float(m.group(1)) if m else 0.0
+
+
+def _views(node: dict, in_layer: bool = False):
+    """The specs whose width sets a plot's width: unit and layer specs (not a layer's own members)."""
+    if not isinstance(node, dict):
+        return
+    if "layer" in node and not in_layer:
+        yield node
+        for child in node["layer"]:
+            yield from _views(child, True)
+        return
+    if "mark" in node and not in_layer:
+        yield node
+    for key in ("vconcat", "hconcat", "concat"):
+        for child in node.get(key) or []:
+            yield from _views(child)
+    if isinstance(node.get("spec"), dict):
+        yield from _views(node["spec"])
+
+
+def _encodings(node: dict):
+    """Every encoding block in the spec tree."""
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get("encoding"), dict):
+        yield node["encoding"]
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for child in node.get(key) or []:
+            yield from _encodings(child)
+    if isinstance(node.get("spec"), dict):
+        yield from _encodings(node["spec"])
+
+
+def _stack_columns(spec: dict) -> dict:
+    """Side-by-side panels one above the other, for a narrow screen."""
+    if isinstance(spec, dict):
+        if "hconcat" in spec:
+            spec = {**{k: v for k, v in spec.items() if k != "hconcat"}, "vconcat": spec["hconcat"]}
+        if "concat" in spec:
+            spec = {**spec, "columns": 1}
+        for key in ("vconcat", "concat"):
+            if key in spec:
+                spec[key] = [_stack_columns(child) for child in spec[key]]
+    return spec
+
+
+class Fitter:
+    def __init__(self, spec: dict, layout: Layout, render: Render):
+        self.layout, self.render = layout, render
+        spec = copy.deepcopy(spec)
+        if layout.narrow:
+            spec = _stack_columns(spec)
+            config = spec.setdefault("config", {})
+            for key, value in NARROW.items():
+                config[key] = {**value, **(config.get(key) or {})}
+        self.spec = spec
+        self.views = list(_views(spec))
+        self.base = [float(v["width"]) if isinstance(v.get("width"), (int, float)) else 300.0 for v in self.views]
+        self.factor = 1.0
+
+    def _set_widths(self, factor: float) -> None:
+        self.factor = factor
+        for view, base in zip(self.views, self.base):
+            view["width"] = max(MIN_PLOT, int(round(base * factor)))
+
+    def fit_width(self) -> str:
+        """Solve the plot widths for the target: total width is close to linear in them."""
+        target = self.layout.width
+        self._set_widths(self.factor)
+        svg = self.render(self.spec)
+        previous: tuple[float, float] | None = None
+        floor = MIN_PLOT / min(self.base) if self.base else 1.0
+        for _ in range(6):
+            total = svg_width(svg)
+            if abs(total - target) <= 1.5 or not self.views:
+                break
+            if previous is None or abs(self.factor - previous[0]) < 1e-9:
+                guess = self.factor * target / max(total, 1.0)
+            else:
+                slope = (total - previous[1]) / (self.factor - previous[0])
+                guess = self.factor + (target - total) / slope if slope > 1e-6 else self.factor * target / total
+            guess = max(guess, floor)
+            if abs(guess - self.factor) < 1e-9:
+                break  # the plots are as narrow as they may be
+            previous = (self.factor, total)
+            self._set_widths(guess)
+            svg = self.render(self.spec)
+        return svg
+
+    def wrap_labels(self, svg: str) -> bool:
+        """Category labels wider than their share of the width go onto lines; True when any did."""
+        limit = LABEL_SHARE * self.layout.width
+        boxes, _, _ = text_boxes(svg)
+        lookup = {}
+        for box in boxes:
+            if box.role == "axis-label" and box.x1 - box.x0 > limit and " / " not in box.text:
+                lines = measure().wrap(box.text, box.size, limit)
+                if len(lines) > 1:
+                    lookup[box.text] = lines
+        if not lookup:
+            return False
+        expr = f"({json.dumps(lookup, ensure_ascii=False)})[datum.label] || datum.label"
+        most = max(len(v) for v in lookup.values())
+        applied = False
+        for view in self.views:
+            for enc in _encodings(view):
+                for channel, value in enc.items():
+                    if channel not in ("x", "y") or not isinstance(value, dict) or value.get("type") not in ("nominal", "ordinal"):
+                        continue
+                    if "axis" in value and value["axis"] is None:
+                        continue  # no axis at all
+                    axis = dict(value.get("axis") or {})
+                    if axis.get("labelExpr") == expr:
+                        continue
+                    axis["labelExpr"] = expr
+                    value["axis"] = axis
+                    applied = True
+                    if channel == "y":
+                        self._room_for_lines(view, most)
+        return applied
+
+    def _room_for_lines(self, view: dict, lines: int) -> None:
+        """Bands tall enough for labels of this many lines (on a narrow screen the author's fixed
+        height gives way: it was chosen for one-line labels)."""
+        step = math.ceil(lines * FONT_SIZE * LINE + 10)
+        height = view.get("height")
+        if isinstance(height, (int, float)) and not self.layout.narrow:
+            return
+        current = height.get("step", 20) if isinstance(height, dict) else 20
+        view["height"] = {"step": max(step, current)}
+
+    def wrap_titles(self, svg: str) -> bool:
+        """Axis and panel titles wider than the chart go onto lines."""
+        boxes, width, _ = text_boxes(svg)
+        changed = False
+        for box in boxes:
+            if box.role not in ("axis-title", "title-text", "title-subtitle") or box.x1 - box.x0 <= width - 8:
+                continue
+            lines = measure().wrap(box.text, box.size, max(60.0, width - 16), bold=box.role == "title-text")
+            if len(lines) > 1:
+                changed |= self._replace_title(box.text, lines)
+        return changed
+
+    def _replace_title(self, text: str, lines: list[str]) -> bool:
+        for enc in _encodings(self.spec):
+            for value in enc.values():
+                if isinstance(value, dict):
+                    for holder in (value, value.get("axis")):
+                        if isinstance(holder, dict) and holder.get("title") == text:
+                            holder["title"] = lines
+                            return True
+        for node in [self.spec, *self.views]:
+            title = node.get("title")
+            if title == text:
+                node["title"] = lines
+                return True
+            if isinstance(title, dict):
+                for key in ("text", "subtitle"):
+                    if title.get(key) == text:
+                        title[key] = lines
+                        return True
+        return False
+
+    def turn_crowded_labels(self, svg: str) -> bool:
+        """x-axis labels that collide are set at an angle."""
+        boxes, _, _ = text_boxes(svg)
+        labels = [b for b in boxes if b.role == "axis-label"]
+        crowded = any(a.overlaps(b) and abs(a.y0 - b.y0) < 2 for i, a in enumerate(labels) for b in labels[i + 1:])
+        axis_x = self.spec.setdefault("config", {}).setdefault("axisX", {})
+        if not crowded or axis_x.get("labelAngle") == -90:
+            return False
+        axis_x["labelAngle"] = -45 if "labelAngle" not in axis_x else -90
+        return True
+
+    def run(self) -> Fitted:
+        svg = self.fit_width()
+        for _ in range(4):
+            changed = self.wrap_labels(svg)
+            changed |= self.wrap_titles(svg)
+            changed |= self.turn_crowded_labels(svg)
+            if not changed:
+                break
+            svg = self.fit_width()
+        return Fitted(self.spec, svg, problems(svg))
+
+
+def fit(spec: dict, layout: Layout, render: Render) -> Fitted:
+    """The spec laid out for layout.width, its SVG, and what is still wrong with its text."""
+    return Fitter(spec, layout, render).run()
