@@ -169,13 +169,21 @@ def test_axe_finds_no_violations_and_nothing_leaves_the_host(site, server, brows
         assert has_chart or not urls, f"{name} loads the chart bundle without a chart: {urls}"
 
 
-def test_css_is_one_small_file_and_no_web_fonts(site):
+def test_css_is_one_small_file_and_the_fonts_are_the_sites_own(site):
+    """One stylesheet; the typeface is the bundled one, served from the site, subset per script."""
     css = sorted((site / "assets").glob("*.css"))
     home = (site / "index.html").read_text()
     assert len(re.findall(r'rel="stylesheet"', home)) == 1
-    assert (site / "assets" / "style.css").stat().st_size < 20 * 1024
-    assert not list(site.rglob("*.woff*")) and not list(site.rglob("*.ttf"))
-    assert all("@font-face" not in p.read_text() for p in css)
+    style = (site / "assets" / "style.css").read_text()
+    assert len(style.encode()) < 24 * 1024
+    faces = re.findall(r"@font-face \{[^}]*\}", style)
+    assert len(faces) == 8 and all("font-family: Inter;" in f and "unicode-range:" in f for f in faces)
+    for url in re.findall(r'url\("([^"]+)"\)', style):
+        path = site / "assets" / url
+        assert path.is_file() and path.read_bytes()[:4] == b"wOF2", url
+        assert path.stat().st_size < 120 * 1024, url
+    assert re.search(r"body \{[^}]*font: [^;]*Inter", style)
+    assert not list(site.rglob("*.ttf")) and not list(site.rglob("*.otf"))
 
 
 @pytest.mark.slow

@@ -277,7 +277,7 @@ def test_prose_and_fact_edits_reach_the_open_page(mini, browser):
 
         edit(mini / A_YAML, "value: 1.47", "value: 1.52")
         page.locator("data[data-fact=zj-trade]", has_text="1.52 trillion yuan").first.wait_for()
-        page.locator('svg [aria-label*="v: 1.52e+12"]').wait_for()
+        page.locator('.chart-wide svg [aria-label*="v: 1.52e+12"]').wait_for()
         assert page.locator("text=1.47 trillion").count() == 0
         server.wait_for("a.yaml changed: rebuilt")
         # Each save (temporary file, rename) made exactly one build.

@@ -124,7 +124,8 @@ def _series_summary(rows, measure_i: int, dim_i: int, measure: Column, dim: Colu
             change = (last[0] - first[0]) / abs(first[0]) * 100
             text += f"; overall {trend}, {'+' if change >= 0 else '−'}{number_text(round(abs(change), 1), language)}%"
         return text + "."
-    text = f"It shows {name} for {len(values)} {dim.title.lower() if dim.title else 'items'}"
+    by = dim.title[:1].lower() + dim.title[1:] if dim.title and dim.title[:2] != dim.title[:2].upper() else dim.title
+    text = f"It shows {name} by {by}" if by else f"It shows {name} for {len(values)} items"
     text += f": highest {where(hi[1])}, {show(hi[0])}"
     if len(values) > 1 and lo is not hi:
         text += f"; lowest {where(lo[1])}, {show(lo[0])}"

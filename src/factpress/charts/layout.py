@@ -25,7 +25,7 @@ class Box:
     y1: float
     role: str  # the Vega role of the text's group, e.g. axis-label, title-text, mark
 
-    def overlaps(self, other: "Box", slack: float = 0.5) -> bool:
+    def overlaps(self, other: "Box", slack: float = 1.0) -> bool:
         return (min(self.x1, other.x1) - max(self.x0, other.x0) > slack
                 and min(self.y1, other.y1) - max(self.y0, other.y0) > slack)
 

@@ -163,8 +163,11 @@ def plotted(vega: dict) -> Plotted:
     for data, signal, mark in _marks(vega, {}, groups):
         cols = described_fields(signal) if signal else _fallback_fields(mark)
         for col in cols:
-            if col.field not in (c.field for c in columns):
+            known = next((c for c in columns if c.field == col.field), None)
+            if known is None:
                 columns.append(col)
+            elif known.title == known.field and col.title != col.field:
+                known.title = col.title  # a field's own title beats its raw name (an axis without a title)
         datasets.setdefault(data, [])
     columns = [Column(g, g, "text") for g in groups if g not in (c.field for c in columns)] + columns
     if not columns:

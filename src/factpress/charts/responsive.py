@@ -96,8 +96,11 @@ def _stack_columns(spec: dict) -> dict:
 
 
 class Fitter:
-    def __init__(self, spec: dict, layout: Layout, render: Render):
-        self.layout, self.render = layout, render
+    """grow: widen the plots to fill the width (a chart drawn for one size); without it, plots are
+    only narrowed when they do not fit (the author sized them for this layout)."""
+
+    def __init__(self, spec: dict, layout: Layout, render: Render, grow: bool = True):
+        self.layout, self.render, self.grow = layout, render, grow
         spec = copy.deepcopy(spec)
         if layout.narrow:
             spec = _stack_columns(spec)
@@ -123,7 +126,7 @@ class Fitter:
         floor = MIN_PLOT / min(self.base) if self.base else 1.0
         for _ in range(6):
             total = svg_width(svg)
-            if abs(total - target) <= 1.5 or not self.views:
+            if abs(total - target) <= 1.5 or not self.views or (total < target and not self.grow):
                 break
             if previous is None or abs(self.factor - previous[0]) < 1e-9:
                 guess = self.factor * target / max(total, 1.0)
@@ -151,6 +154,10 @@ class Fitter:
         if not lookup:
             return False
         expr = f"({json.dumps(lookup, ensure_ascii=False)})[datum.label] || datum.label"
+        line_height = round(FONT_SIZE * LINE)
+        # Vega sets a label's first line where a one-line label would be: raise the others by half their extra lines.
+        shifts = {label: -(len(lines) - 1) * line_height / 2 for label, lines in lookup.items()}
+        offset = {"expr": f"({json.dumps(shifts, ensure_ascii=False)})[datum.label] || 0"}
         most = max(len(v) for v in lookup.values())
         applied = False
         for view in self.views:
@@ -164,10 +171,12 @@ class Fitter:
                     if axis.get("labelExpr") == expr:
                         continue
                     axis["labelExpr"] = expr
+                    axis["labelLineHeight"] = line_height
+                    if channel == "y":
+                        axis.setdefault("labelOffset", offset)
+                        self._room_for_lines(view, most)
                     value["axis"] = axis
                     applied = True
-                    if channel == "y":
-                        self._room_for_lines(view, most)
         return applied
 
     def _room_for_lines(self, view: dict, lines: int) -> None:
@@ -235,6 +244,6 @@ class Fitter:
         return Fitted(self.spec, svg, problems(svg))
 
 
-def fit(spec: dict, layout: Layout, render: Render) -> Fitted:
+def fit(spec: dict, layout: Layout, render: Render, grow: bool = True) -> Fitted:
     """The spec laid out for layout.width, its SVG, and what is still wrong with its text."""
-    return Fitter(spec, layout, render).run()
+    return Fitter(spec, layout, render, grow).run()

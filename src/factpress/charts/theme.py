@@ -40,10 +40,10 @@ CONFIG = {
               "fontWeight": "bold", "offset": 8},
     "axis": {"labelColor": TEXT, "titleColor": MUTED, "domainColor": DOMAIN, "tickColor": DOMAIN, "gridColor": GRID,
              "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "titleFontWeight": "normal",
-             "labelOverlap": True, "labelLimit": 0, "titlePadding": 6},
+             "labelOverlap": True, "labelSeparation": 3, "labelLimit": 0, "titlePadding": 6},
     "axisBand": {"ticks": False, "domain": False},
     "legend": {"labelColor": TEXT, "titleColor": MUTED, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE,
-               "titleFontWeight": "normal", "labelLimit": 0},
+               "titleFontWeight": "normal", "labelLimit": 0, "rowPadding": 5, "columnPadding": 12},
     "header": {"labelColor": TEXT, "titleColor": MUTED, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE,
                "titleFontWeight": "normal"},
 }

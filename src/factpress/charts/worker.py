@@ -120,8 +120,9 @@ def render_chart(payload: str) -> dict:
     def render(spec: dict) -> str:
         return vl_convert.vegalite_to_svg(spec)
 
-    wide = fit(json.loads(data["spec"]), WIDE, render)
-    narrow = fit(json.loads(data["narrow"] or data["spec"]), NARROW_LAYOUT, render)
+    grow = data["narrow"] is None  # a chart drawn once fills each width; one drawn per layout keeps its sizes
+    wide = fit(json.loads(data["spec"]), WIDE, render, grow)
+    narrow = fit(json.loads(data["narrow"] or data["spec"]), NARROW_LAYOUT, render, grow)
     export = export_svg(wide.svg, data)
     table = plotted(vl_convert.vegalite_to_vega(wide.spec))
     return {"wide.svg": wide.svg, "narrow.svg": narrow.svg,
