@@ -403,3 +403,102 @@ def test_chart_vega_cannot_draw_is_a_one_line_error(mini):
     assert "Traceback" not in result.output
     assert re.search(r"^charts/c\.py:8: error: chart 'undrawable' could not be rendered: .*nosuchfunction", result.output, re.M), result.output
     assert not (mini / "site").exists()
+
+
+LAYERED = '''import altair as alt
+from factpress import chart
+
+@chart("c1", title="Trade over time")
+def c1(facts):
+    series = alt.Chart(alt.Data(values=[{"year": 2018, "value": 1.1}, {"year": 2019, "value": 1.3},
+                                        {"year": 2020, "value": facts.written("zj-trade")}]))
+    area = series.mark_area().encode(x=alt.X("year:O", title="Year"), y=alt.Y("value:Q", title="Trade (trillion yuan)"))
+    notes = alt.Chart(alt.Data(values=[{"year": 2020, "value": 1.47, "label": "Latest"}])).mark_text(dy=-8).encode(
+        x="year:O", y="value:Q", text=alt.Text("label:N", title="Note"))
+    return area + notes
+'''
+
+
+def test_a_layered_chart_with_data_per_layer_has_every_plotted_row(mini):
+    chart_project(mini, LAYERED)
+    result = cli("build", mini)
+    assert result.exit_code == 0, result.output
+    site = mini / "site"
+    with open(site / "charts" / "c1.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows == [["Year", "Trade (trillion yuan)", "Note"], ["2018", "1.1", ""], ["2019", "1.3", ""],
+                    ["2020", "1.47", ""], ["2020", "1.47", "Latest"]]
+    fig = figure((site / "one.html").read_text(), "c1")
+    assert table_rows(fig) == [["2018", "1.1", ""], ["2019", "1.3", ""], ["2020", "1.47", ""], ["2020", "1.47", "Latest"]]
+    desc = html.unescape(re.search(r'<p class="chart-description">(.*?)</p>', fig).group(1))
+    assert desc.startswith("Area chart: Trade over time. It shows trade (trillion yuan) from 2018 to 2020: 1.1 "), desc
+    assert "at the end" in desc and "rising" in desc
+
+
+def test_a_downloaded_image_stands_alone(built_report):
+    charts = built_report / "site" / "charts"
+    svg = (charts / "trade-growth.svg").read_text()
+    texts = svg_texts(svg)
+    assert texts[0] == "Anhui's trade grew faster than Zhejiang's, from a far smaller base"
+    assert any(t.startswith("Source: Xinhua News Agency, ") and "2020" in t for t in texts), texts
+    assert any(t.startswith("Dual Circulation in the Yangtze River Delta") for t in texts), texts
+    assert "@font-face{font-family:Inter" in svg and "data:font/woff2;base64," in svg  # its typeface inside it
+    assert 'font-family="Inter, sans-serif"' in svg
+    png = (charts / "trade-growth.png").read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    view = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    assert (width, height) == (round(float(view.group(1)) * 2), round(float(view.group(2)) * 2))
+
+
+def test_dark_theme_colours_in_the_stylesheet_are_the_themes(built_report):
+    """The stylesheet's dark chart colours are the theme's, and they meet contrast on the dark card."""
+    from factpress.charts.theme import DARK, PALETTE, contrast, dark_css
+
+    css = (built_report / "site" / "assets" / "style.css").read_text()
+    for rule in dark_css(".chart-image").strip().splitlines():
+        assert rule in css, rule
+    for colour in PALETTE:
+        assert contrast(colour, DARK["card"]) >= 3, colour
+        assert contrast("#ffffff", colour) >= 4.5, colour
+    assert contrast(DARK["text"], DARK["card"]) >= 4.5 and contrast(DARK["muted"], DARK["card"]) >= 4.5
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_chart_panel_tabs_work_by_keyboard_and_copy(built_report, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with http_site(built_report / "site", tmp_path) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.grant_permissions(["clipboard-read", "clipboard-write"])
+            page = context.new_page()
+            page.goto(url + "opening-up.html")
+            fig = page.locator("#chart-trade-growth")
+            tabs = fig.locator('[role="tab"]')
+            assert tabs.all_inner_texts() == ["Chart", "Table", "Download", "Embed", "Cite"]
+            assert fig.locator("details").count() == 0
+            assert fig.locator(".chart-frame").is_visible() and not fig.locator(".chart-table").is_visible()
+            tabs.first.focus()
+            page.keyboard.press("ArrowRight")
+            assert page.evaluate("document.activeElement.textContent") == "Table"
+            assert tabs.nth(1).get_attribute("aria-selected") == "true"
+            assert fig.locator(".chart-table").is_visible() and not fig.locator(".chart-frame").is_visible()
+            page.keyboard.press("End")
+            assert fig.locator(".chart-citation").is_visible()
+            accessed = fig.locator(".chart-accessed").inner_text()
+            fig.get_by_role("button", name="Copy citation").click()
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied.startswith("The factpress authors (2020). Anhui's trade") and accessed in copied
+            tabs.nth(4).focus()
+            page.keyboard.press("Home")
+            assert fig.locator(".chart-frame").is_visible()
+            page.keyboard.press("ArrowLeft")
+            assert page.evaluate("document.activeElement.textContent") == "Cite"
+            off = browser.new_context(java_script_enabled=False).new_page()
+            off.goto(url + "opening-up.html")
+            assert off.locator("#chart-trade-growth details").count() == 4
+            assert off.locator("#chart-trade-growth button.chart-copy").first.is_hidden()
+        finally:
+            browser.close()

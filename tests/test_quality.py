@@ -133,7 +133,7 @@ def browser():
 def test_axe_finds_no_violations_and_nothing_leaves_the_host(site, server, browser):
     axe = AXE.read_text()
     host = urllib.parse.urlsplit(server).netloc
-    outside, violations, weights, bundles = [], {}, {}, {}
+    outside, violations, weights, bundles, fonts = [], {}, {}, {}, {}
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)
         for name in html_pages(site):
@@ -152,7 +152,8 @@ def test_axe_finds_no_violations_and_nothing_leaves_the_host(site, server, brows
             page.add_script_tag(content=axe)
             result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
             violations[(scheme, name)] = [f"{v['id']}: {v['nodes'][0]['target']} {v['help']}" for v in result["violations"]]
-            weights[name] = sum(n for url, n in sizes.items() if "vega" not in url)
+            weights[name] = sum(n for url, n in sizes.items() if "vega" not in url and ".woff2" not in url)
+            fonts[name] = sum(n for url, n in sizes.items() if ".woff2" in url)
             bundles[name] = [url for url in sizes if "vega" in url]
             page.close()
         context.close()
@@ -160,10 +161,12 @@ def test_axe_finds_no_violations_and_nothing_leaves_the_host(site, server, brows
         count = sum(len(v) for (s, _), v in violations.items() if s == scheme)
         print(f"axe {scheme}: {count} violations on {len(html_pages(site))} pages")
     print(f"pages with the chart bundle: {sorted(n for n, urls in bundles.items() if urls)}")
-    print(f"requests outside the host: {len(outside)}; home page {weights['index.html'] / 1024:.1f} KB without the chart bundle")
+    print(f"requests outside the host: {len(outside)}; home page {weights['index.html'] / 1024:.1f} KB without the chart "
+          f"bundle and fonts, {fonts['index.html'] / 1024:.1f} KB of fonts")
     assert outside == []
     assert {k: v for k, v in violations.items() if v} == {}
     assert weights["index.html"] < 60 * 1024
+    assert fonts["index.html"] < 100 * 1024  # the Latin core of the faces the page uses
     for name, urls in bundles.items():
         has_chart = 'class="chart' in (site / name).read_text() or "<figure" in (site / name).read_text()
         assert has_chart or not urls, f"{name} loads the chart bundle without a chart: {urls}"
@@ -189,7 +192,7 @@ def test_css_is_one_small_file_and_the_fonts_are_the_sites_own(site):
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.skipif(not LIGHTHOUSE.exists() or not shutil.which("node"), reason="lighthouse missing")
-@pytest.mark.parametrize("name", ["index.html", "overview.html"])
+@pytest.mark.parametrize("name", ["index.html", "overview.html", "charts/trade-growth.html"])
 def test_lighthouse_scores(site, server, name, tmp_path):
     report = tmp_path / "lh.json"
     env = dict(os.environ, CHROME_PATH=CHROMIUM)

@@ -41,9 +41,9 @@ def cell_text(value, column: Column, language: str = "en") -> str:
         return long_date(value[:10], language) if len(value) == 10 else value
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and column.kind == "number":
         return number_text(value, language)
-    return str(value)
+    return raw_text(value)
 
 
 def raw_text(value) -> str:
