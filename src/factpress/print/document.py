@@ -88,7 +88,11 @@ def chapters(site: Site, renderer: Renderer) -> list[Chapter]:
 
 
 def print_css() -> str:
-    return (THEME / "static" / "print.css").read_text("utf-8")
+    """The print stylesheet, after the bundled typeface's @font-face rules (the full fonts, which
+    WeasyPrint embeds subset)."""
+    from factpress.shared.fonts import print_font_face_css
+
+    return print_font_face_css() + (THEME / "static" / "print.css").read_text("utf-8")
 
 
 def print_html(site: Site, root: Path, diags: Diagnostics, options: PrintOptions, date: str) -> str | None:
