@@ -150,7 +150,8 @@ def test_new_project_builds_as_it_stands(tmp_path):
     target = tmp_path / "my-report"
     result = cli("new", target)
     assert result.exit_code == 0, result.output
-    assert cli("check", target, "--strict").exit_code == 0
+    assert cli("check", target, "--strict").exit_code == 1  # it does not know its address yet
+    assert cli("check", target, "--strict", "--base-url", "https://octo.github.io/my-report/").exit_code == 0
     assert cli("build", target).exit_code == 0
     assert re.search(r'data-fact="example-population-2023"', (target / "site" / "findings.html").read_text())
     assert cli("new", target).exit_code == 1  # not over an existing project

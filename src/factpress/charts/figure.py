@@ -62,12 +62,14 @@ def make_view(site, chart: ChartOutput, options: dict) -> ChartView:
     svg = accessible_svg(chart.svg, chart.id, label_id, desc_id, options.get("alt") or chart.title, description)
     style = ";".join(f"max-{k}:{options[k]}px" for k in ("width", "height") if options.get(k))
     sources = chart_sources(site, chart)
+    # The full address comes from base_url; without one the embed code holds the chart page's path
+    # from the site's top and the citation none, and charts.js fills in the address the page was read at.
     base = site.settings.base_url
     url = f"{base}charts/{chart.id}.html"
     iframe = (f'<iframe src="{url}" title="{chart.title}" width="100%" height="{_svg_height(chart.svg) + 160}" '
               f'style="border:0" loading="lazy"></iframe>')
     source_text = "; ".join(f"{s.publisher + ', ' if s.publisher else ''}{s.title}" for s in sources)
-    citation = f"{site.settings.title}, “{chart.title}”. Source: {source_text or 'see the report'}. {url}"
+    citation = f"{site.settings.title}, “{chart.title}”. Source: {source_text or 'see the report'}.{' ' + url if base else ''}"
     return ChartView(svg, page_spec(chart), sources, rows, columns(rows), description, style,
                      f"chart-{chart.id}-caption", label_id, desc_id, iframe, citation)
 

@@ -50,7 +50,22 @@
       })
       .catch(function () { live.remove(); });
   }
+  /* A site built without base_url does not know its own address: its embed codes name the chart
+     page by its path from the top of the site, and its citations give none. Read over http(s),
+     the page knows where it is, so both get the full address here. */
+  function locate(fig) {
+    if (!/^https?:$/.test(location.protocol) || !bundle) return;
+    var id = fig.id.replace(/^chart-/, "");
+    var page = new URL("charts/" + id + ".html", new URL("..", new URL(bundle, location.href))).href;
+    var code = fig.querySelector("textarea.chart-embed-code");
+    if (code && code.value.indexOf('src="charts/' + id + '.html"') >= 0) {
+      code.value = code.value.replace('src="charts/' + id + '.html"', 'src="' + page + '"');
+    }
+    var cite = fig.querySelector(".chart-citation");
+    if (cite && cite.textContent.indexOf("://") < 0) cite.appendChild(document.createTextNode(" " + page));
+  }
   var now = document.documentElement.hasAttribute("data-charts-now");
+  document.querySelectorAll("figure.chart").forEach(locate);
   document.querySelectorAll("figure.chart").forEach(function (fig) {
     if (now) { enhance(fig); return; }
     var events = ["pointerenter", "touchstart", "focusin"];
