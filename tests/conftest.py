@@ -49,5 +49,10 @@ def cli(*args: str):
     return result
 
 
+def is_search_file(name: str) -> bool:
+    """A file of the search index, which changes with the text of any page."""
+    return name.startswith("pagefind/") or name == "assets/search-data.js"
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

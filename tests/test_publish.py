@@ -38,7 +38,7 @@ def built_at(tmp_path_factory):
 
 
 def pages(site):
-    return sorted(p for p in site.glob("*.html") if p.name != "404.html")
+    return sorted(p for p in site.glob("*.html") if p.name not in ("404.html", "search.html"))
 
 
 def test_host_files(built_at):

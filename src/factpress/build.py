@@ -4,7 +4,7 @@
     facts/    the facts and sources      -> FactBook
     pages/    Markdown into page bodies  -> Pages (parsed in workers while the facts load)
     charts/   chart files to SVG         -> Charts
-    site/     assemble, render, write    -> Site -> Rendered -> site/
+    site/     assemble, render, index, write -> Site -> Rendered (+ search index) -> site/
     print/    the Site as a PDF          -> report.pdf
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ from factpress.shared.progress import Progress
 from factpress.site.assemble import Site, assemble
 from factpress.site.output import FolderOutput, MemoryOutput, WriteReport
 from factpress.site.render import Rendered, render_site
+from factpress.site.search import add_search
 
 if TYPE_CHECKING:
     from factpress.print.document import PrintOptions
@@ -42,6 +43,7 @@ class BuildResult:
     diagnostics: Diagnostics
     report: WriteReport | None = None
     pages: PageStats | None = None
+    search: str = ""  # how the search index came: indexed, cached, or '' (no search)
 
 
 @contextlib.contextmanager
@@ -107,6 +109,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
     cache = cache or BuildCache()
     diags = Diagnostics()
     stats = PageStats()
+    searched = ""
     try:
         with collector_paused():  # not around the PDF: WeasyPrint's layout is better off with it
             site = load_site(root, diags, jobs, progress, stats, cache, base_url, checking=output is None)
@@ -117,6 +120,9 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
                 progress.stage("rendering")
             rendered = None if failed else render_site(site, root, diags, jobs=_render_jobs(jobs, len(site.pages)),
                                                        early=getattr(output, "early", None), cache=cache)
+        if rendered is not None and output is not None and not diags.errors:
+            progress.stage("search")
+            searched = add_search(site, rendered.files, root, diags, cache, first=cache.search is None)
         if rendered is not None and site.settings.pdf and not diags.errors:
             progress.stage("pdf")
             rendered_pdf(site, root, diags, rendered, checking=output is None)
@@ -129,7 +135,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
             output.discard()  # what was written early for a build that then failed (no-op after commit)
         progress.close()
         cache.end_build()
-    return BuildResult(site, rendered, diags, report, stats)
+    return BuildResult(site, rendered, diags, report, stats, searched)
 
 
 def _render_jobs(jobs: int | None, pages: int) -> int:

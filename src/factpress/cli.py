@@ -132,6 +132,8 @@ def build(ctx: click.Context, project: Path, output: Path | None, quiet: bool, w
         for chart_id, state in sorted(charts.status.items()):
             click.echo(f"chart {chart_id}: {state}")
         click.echo(f"charts: {charts.count('rendered')} rendered, {charts.count('cached')} cached")
+        if result.search:
+            click.echo(f"search: {'index made' if result.search == 'indexed' else 'index unchanged, from the cache'}")
         click.echo(f"time: {clock.summary()}")
 
 
