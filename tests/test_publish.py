@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 import re
 import struct
+from pathlib import Path
 
 import pytest
 
-from conftest import cli, tree
+from conftest import ROOT, cli, tree
 
 HREF = re.compile(r'\s(?:href|src)="([^"]*)"')
 
@@ -200,22 +201,95 @@ def test_domain_writes_cname_and_builds_are_identical(mini):
     assert tree(mini / "site") == first
 
 
+WORKFLOWS = {"repository": ROOT / ".github" / "workflows" / "pages.yml",
+             "scaffold": ROOT / "src" / "factpress" / "scaffold" / ".github" / "workflows" / "pages.yml"}
+PINNED = re.compile(r"^\s+(?:- )?uses: ([\w.-]+/[\w.-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+$", re.M)
+
+
+def _steps_in_order(workflow: str, *needles: str) -> None:
+    at = [workflow.index(n) for n in needles]
+    assert at == sorted(at), needles
+
+
 def test_new_project_has_the_pages_workflow_and_builds(tmp_path):
     project = tmp_path / "report"
     assert cli("new", project).exit_code == 0
     workflow = (project / ".github" / "workflows" / "pages.yml").read_text()
-    for action in ("actions/configure-pages@", "actions/upload-pages-artifact@", "actions/deploy-pages@"):
-        assert action in workflow
-    assert "factpress build" in workflow
+    assert workflow == WORKFLOWS["scaffold"].read_text()
+    _steps_in_order(workflow, "actions/checkout@", "persist-credentials: false", "actions/setup-python@",
+                    "cache-dependency-path: requirements.txt", "id: pages", "actions/configure-pages@",
+                    "python -m pip install -r requirements.txt",
+                    "FACTPRESS_BASE_URL: ${{ steps.pages.outputs.base_url }}", "factpress build",
+                    "actions/upload-pages-artifact@", "path: site", "actions/deploy-pages@")
+    requirements = (project / "requirements.txt").read_text()
+    from factpress import __version__
+    assert f"--find-links ./vendor\nfactpress>={__version__},<0.2\n" in requirements
+    assert (project / "vendor" / f"factpress-{__version__}-py3-none-any.whl").is_file()
     result = cli("build", project, "--base-url", "https://octo.github.io/report/")
     assert result.exit_code == 0, result.output
     site = tree(project / "site")
-    assert {"index.html", "findings.html", "404.html", "sitemap.xml", ".nojekyll"} <= set(site)
+    assert {"index.html", "findings.html", "404.html", "sitemap.xml", ".nojekyll", "search.html"} <= set(site)
     assert b"<figure" in site["findings.html"] or b"<svg" in site["findings.html"]
 
 
-def test_repository_workflow_uses_the_readme_build():
-    from conftest import ROOT
-    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
-    assert "pip install -e . && factpress build" in workflow
-    assert "path: site" in workflow
+@pytest.mark.slow
+def test_the_new_projects_requirements_install_factpress_that_builds_it(tmp_path):
+    """What the workflow's install step does, without the network: pip takes factpress from the
+    wheel in vendor/ (no index), and that copy, not this checkout, builds the project."""
+    import os
+    import subprocess
+    import sys
+
+    project = tmp_path / "report"
+    assert cli("new", project).exit_code == 0
+    target = tmp_path / "installed"
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--no-index", "--no-deps", "--target", str(target),
+                          "-r", "requirements.txt"], cwd=project, capture_output=True, text=True)
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    env = dict(os.environ, PYTHONPATH=str(target), FACTPRESS_BASE_URL="https://octo.github.io/report")
+    where = subprocess.run([sys.executable, "-c", "import factpress; print(factpress.__file__)"], env=env,
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert where.stdout.strip() == str(target / "factpress" / "__init__.py")
+    built = subprocess.run([sys.executable, "-m", "factpress", "build"], cwd=project, env=env, capture_output=True,
+                           text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert '<link rel="canonical" href="https://octo.github.io/report/">' in (project / "site" / "index.html").read_text()
+    assert (target / "bin" / "factpress").is_file()  # the command the workflow runs
+
+
+def test_repository_workflow_installs_this_checkout_and_builds_for_the_pages_address():
+    workflow = WORKFLOWS["repository"].read_text()
+    _steps_in_order(workflow, "persist-credentials: false", "cache-dependency-path: pyproject.toml", "id: pages",
+                    "python -m pip install -e .", "FACTPRESS_BASE_URL: ${{ steps.pages.outputs.base_url }}",
+                    "factpress build", "path: site")
+
+
+@pytest.mark.parametrize("which", sorted(WORKFLOWS))
+def test_workflow_actions_are_pinned_and_each_job_has_least_permissions(which):
+    workflow = WORKFLOWS[which].read_text()
+    uses = re.findall(r"uses: .*", workflow)
+    assert len(PINNED.findall(workflow)) == len(uses) == 5, uses
+    assert "permissions: {}" in workflow  # nothing at the top; each job asks for its own
+    build, deploy = workflow.split("\n  deploy:\n")
+    assert re.findall(r"^      ([a-z-]+): (\w+)", build, re.M) == [("contents", "read"), ("pages", "read")]
+    assert re.findall(r"^      ([a-z-]+): (\w+)", deploy.split("environment:")[0], re.M) == [
+        ("pages", "write"), ("id-token", "write")]
+
+
+@pytest.mark.parametrize("which", sorted(WORKFLOWS))
+def test_workflow_is_valid_and_zizmor_finds_nothing(which):
+    """The GitHub workflow schema (check-jsonschema's copy, offline) and zizmor's audits (pinning,
+    permissions, credentials, injection), as CI runs them."""
+    import subprocess
+    import sys
+
+    path = str(WORKFLOWS[which])
+    schema = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                             path], capture_output=True, text=True)
+    print(f"check-jsonschema {which}: {schema.stdout.strip()}")
+    assert schema.returncode == 0 and "ok -- validation done" in schema.stdout, schema.stdout + schema.stderr
+    beside = Path(sys.executable).parent / "zizmor"  # pip puts the program beside this Python
+    audit = subprocess.run([str(beside) if beside.exists() else "zizmor", "--offline", "--persona=pedantic", path],
+                           capture_output=True, text=True)
+    print(f"zizmor {which}: {audit.stdout.strip()}")
+    assert audit.returncode == 0 and "No findings to report" in audit.stdout, audit.stdout + audit.stderr
