@@ -188,6 +188,46 @@ def test_axe_finds_no_violations_and_nothing_leaves_the_host(site, server, brows
         assert has_chart or not urls, f"{name} loads the chart bundle without a chart: {urls}"
 
 
+@needs_browser
+@pytest.mark.browser
+def test_404_at_depth_shows_its_icon_and_links_that_work(server, browser):
+    host = urllib.parse.urlsplit(server).netloc
+    page = browser.new_page()
+    problems, icons = [], []
+    page.on("console", lambda m: m.type == "error" and "404" not in m.text and problems.append(m.text))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: r.url.endswith("favicon.svg") and icons.append(r.status))
+    response = page.goto(f"{server}/{BASE_PATH}/a/b/c/no-such-page.html", wait_until="networkidle")
+    assert response.status == 404 and page.title().startswith("Page not found")
+    icon = page.evaluate("fetch(document.querySelector('link[rel=icon]').href).then(r => r.status)")
+    assert icon == 200
+    page.click("text=sources")
+    assert page.url == f"{server}/{BASE_PATH}/sources.html" and page.locator("h1").inner_text() == "Sources"
+    page.goto(f"{server}/{BASE_PATH}/a/b/c/no-such-page.html")
+    page.fill("#q", "Hefei")
+    page.press("#q", "Enter")
+    page.wait_for_selector(".search-result")
+    assert page.url == f"{server}/{BASE_PATH}/search.html?q=Hefei"
+    assert problems == [] and urllib.parse.urlsplit(page.url).netloc == host
+    page.close()
+
+
+@needs_browser
+@pytest.mark.browser
+def test_without_base_url_embed_code_and_citation_get_the_address_read_at(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/{SUBPATH}/opening-up.html")
+    chart = f"{server}/{SUBPATH}/charts/trade-growth.html"
+    code = page.locator("#embed-trade-growth").input_value()
+    assert f'<iframe src="{chart}"' in code
+    assert page.locator("#chart-trade-growth .chart-citation").text_content().endswith(f". {chart}")
+    embed = browser.new_page()  # the chart's own page, one folder down, names the same address
+    embed.goto(chart)
+    assert f'<iframe src="{chart}"' in embed.locator("#embed-trade-growth").input_value()
+    page.close()
+    embed.close()
+
+
 def test_css_is_one_small_file_and_no_web_fonts(site):
     css = sorted((site / "assets").glob("*.css"))
     home = (site / "index.html").read_text()

@@ -213,6 +213,17 @@ def test_served_pages_are_the_built_pages_plus_the_reload_script(site, mini):
     assert site.get("/r/facts.json").body == built["facts.json"]
 
 
+def test_the_preview_has_search(site):
+    page = site.get("/r/search.html")
+    assert page.status == 200 and b'id="search-q"' in page.body
+    assert b'type="search"' in site.get("/r/one.html").body
+    entry = site.get("/r/pagefind/pagefind-entry.json")
+    assert entry.status == 200 and b'"languages"' in entry.body
+    script = site.get("/r/pagefind/pagefind.js")
+    assert script.status == 200 and script.getheader("Content-Type").startswith("text/javascript")
+    assert site.get("/r/assets/search-data.js").status == 200
+
+
 def test_other_host_names_are_refused(site):
     assert site.get("/r/", {"Host": "attacker.example"}).status == 403
     assert site.get("/r/", {"Host": "[::1"}).status == 403

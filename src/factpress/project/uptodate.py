@@ -2,7 +2,7 @@
 byte those of the last good build into the same folder and that folder is as the build left it.
 
 Inputs are hashed by content (content/, charts/, templates/, static/), together with the build's
-options (--pdf, --base-url), SOURCE_DATE_EPOCH, the versions of the libraries that shape the
+options (--pdf, --base-url), SOURCE_DATE_EPOCH and PAGEFIND_BINARY_PATH, the versions of the libraries that shape the
 output and the files of factpress itself; the output folder is compared by each file's size, modification time and inode.
 A skipped build prints the warnings of the build it stands for.
 """
@@ -22,7 +22,7 @@ INPUT_FOLDERS = ("content", "charts", "templates", "static")
 def _inputs(root: Path, dest: Path, pdf: bool, base_url: str | None) -> str | None:
     h = hashlib.sha256()
     h.update(json.dumps([code_fingerprint(), str(dest.resolve()), pdf, base_url,
-                         os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+                         os.environ.get("SOURCE_DATE_EPOCH"), os.environ.get("PAGEFIND_BINARY_PATH")]).encode())
     for top in INPUT_FOLDERS:
         for rel, path in walk(root / top):
             if os.path.islink(path):
