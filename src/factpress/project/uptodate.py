@@ -4,7 +4,8 @@ byte those of the last good build into the same folder and that folder is as the
 Inputs are hashed by content (content/, charts/, templates/, static/), together with the build's
 options (--pdf, --base-url), SOURCE_DATE_EPOCH and PAGEFIND_BINARY_PATH, the versions of the
 libraries that shape the output and the files of factpress itself; the output folder is
-compared by each file's size, modification time and inode. A skipped build prints the warnings of the build it stands for.
+compared by each file's size, modification time and inode. A skipped build prints the warnings
+of the build it stands for.
 """
 from __future__ import annotations
 
