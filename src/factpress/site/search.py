@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -117,7 +118,7 @@ def run_pagefind(program: str | None, docs: dict[str, bytes], diags: Diagnostics
         diags.error(where, "search: the Pagefind program is not installed", "pip install 'pagefind[extended]', "
                     "which factpress depends on; or set 'search: false' in report.yaml", code="search")
         return None
-    with tempfile.TemporaryDirectory(prefix="factpress-search-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="factpress-search-", dir=_scratch()) as tmp:
         source, out = Path(tmp) / "site", Path(tmp) / "out"
         for name, doc in docs.items():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
@@ -135,6 +136,15 @@ def run_pagefind(program: str | None, docs: dict[str, bytes], diags: Diagnostics
                         f"{': ' + said[-1] if said else ''}", code="search")
             return None
         return {f"{INDEX}/{rel}": (out / rel).read_bytes() for rel in _needed(out)}
+
+
+def _scratch() -> str | None:
+    """Where Pagefind reads and writes its thousands of small files: TMPDIR when set, else memory
+    (/dev/shm) where the system has it, which spares the disk a quarter of the index's time."""
+    if os.environ.get("TMPDIR"):
+        return None
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
 def _needed(out: Path) -> list[str]:
