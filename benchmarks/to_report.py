@@ -34,7 +34,6 @@ subtitle: Cold builds and rebuilds of one synthetic corpus with factpress, Hugo,
 authors: [The factpress authors]
 language: en
 date: {date}
-base_url: https://example.github.io/factpress/benchmarks/
 description: Measured build times and memory of factpress against Hugo, Pelican and MkDocs, at several corpus sizes.
 key_figures: [{key_figures}]
 pages: [results, method]

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Run the whole test suite, first installing what it needs: the package with its test
-# extras, Debian's chromium, poppler-utils and a CJK font, and the npm checkers.
+# Run the whole test suite, first installing what it needs:
+#   pip:    the package with its test extra (pytest, Playwright, pypdf, check-jsonschema, zizmor, ...)
+#   Debian: chromium, poppler-utils, fonts-noto-cjk, a Java runtime, nodejs and npm, each only when
+#           missing; that needs root, or sudo (which asks for a password), the first time
+#   npm:    the checkers in tests/tools (Nu Html Checker, axe-core, Lighthouse), with npm ci
+# Arguments go to pytest: bash scripts/test.sh -k search
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,9 +1,15 @@
 """Shared test helpers: projects in temporary folders and the CLI run in-process."""
 from __future__ import annotations
 
+import contextlib
+import functools
+import gzip
+import http.server
+import io
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,5 +55,60 @@ def cli(*args: str):
     return result
 
 
+def is_search_file(name: str) -> bool:
+    """A file of the search index, which changes with the text of any page."""
+    return name.startswith("pagefind/") or name == "assets/search-data.js"
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class PagesLike(http.server.SimpleHTTPRequestHandler):
+    """Static files as GitHub Pages serves them: gzip when the browser accepts it, and a site's own
+    404.html (status 404) for a missing path at any depth under the folder it is published at."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if not os.path.exists(path):
+            return self._not_found()
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(path):
+            return super().send_head()
+        with open(path, "rb") as f:
+            body = gzip.compress(f.read(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def _not_found(self):
+        top = self.path.lstrip("/").split("/", 1)[0]
+        page = Path(self.directory) / top / "404.html"
+        if not top or not page.is_file():
+            return super().send_head()
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@contextlib.contextmanager
+def pages_server(www: Path, handler=PagesLike):
+    """Serve folder www (holding links named like the subpaths, www/repo -> site/) on 127.0.0.1;
+    yields the server's address, http://127.0.0.1:PORT."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(www)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -32,7 +32,7 @@ def to_report(results, project):
 
 def test_committed_report_is_strict_clean_builds_and_shows_the_measured_figures(tmp_path):
     project = copy_report(tmp_path)
-    check = cli("check", "--strict", project)
+    check = cli("check", "--strict", "--base-url", "https://octo.github.io/factpress/benchmarks/", project)
     assert check.exit_code == 0, check.output
     assert "0 warnings" in check.output
     build = cli("build", project)
@@ -73,7 +73,7 @@ def test_a_benchmark_run_becomes_the_facts_of_the_report(tmp_path):
     for stale in (project / "content" / "facts").glob("*.yaml"):
         stale.unlink()
     to_report([results], project)
-    check = cli("check", "--strict", project)
+    check = cli("check", "--strict", "--base-url", "https://octo.github.io/factpress/benchmarks/", project)
     assert check.exit_code == 0, check.output
     build = cli("build", project)
     assert build.exit_code == 0, build.output

@@ -59,6 +59,6 @@ def test_explain_lists_every_number_with_its_fact_and_source(mini):
 
 
 def test_first_report_passes_strict_check(report):
-    result = cli("check", "--strict", report)
+    result = cli("check", "--strict", "--base-url", "https://octo.github.io/factpress/", report)
     assert result.exit_code == 0, result.output
     assert "0 warnings" in result.output

@@ -1,18 +1,14 @@
 """Quality of the built first report, checked by real tools: the Nu Html Checker, axe-core in
-headless Chromium (light and dark), a link crawl under a subpath, request isolation, page
-weight and Lighthouse."""
+headless Chromium (light and dark), link crawls of the site built for its published address and
+served under that path (404.html at depth included) and of the site built without one under
+another path, request isolation, page weight and Lighthouse."""
 from __future__ import annotations
 
-import functools
-import gzip
-import http.server
-import io
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,15 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli, copy_project
+from conftest import cli, copy_project, pages_server
 
 TOOLS = Path(__file__).resolve().parent / "tools" / "node_modules"
 VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = TOOLS / "axe-core" / "axe.min.js"
 LIGHTHOUSE = TOOLS / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
-SUBPATH = "some-repo"  # any subpath: relative links must not care
-BASE_PATH = "factpress"  # the report's base_url path, which the 404 page links from
+BASE_URL = "https://octo.github.io/dual-circulation/"  # as the Pages workflow passes it for a repository
+BASE_PATH = "dual-circulation"  # the path of that address, which the site is served under
+SUBPATH = "some-repo"  # any other path: a site built without base_url has relative links only
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ATTR_URL = re.compile(r'\s(?:href|src)="([^"]*)"')
 
@@ -36,46 +33,35 @@ needs_tools = pytest.mark.skipif(not VNU.exists() or not AXE.exists(), reason="n
 needs_browser = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
 
 
-class PagesLike(http.server.SimpleHTTPRequestHandler):
-    """Static files compressed with gzip when the browser accepts it, as GitHub Pages serves them."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = self.translate_path(self.path)
-        if "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(path):
-            return super().send_head()
-        with open(path, "rb") as f:
-            body = gzip.compress(f.read(), mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "max-age=600")
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def _build(tmp_path_factory, name, *args) -> Path:
     os.environ["SOURCE_DATE_EPOCH"] = "1600000000"
-    root = copy_project("report", tmp_path_factory.mktemp("quality"))
-    result = cli("build", root)
+    root = copy_project("report", tmp_path_factory.mktemp(name))
+    result = cli("build", root, *args)
     assert result.exit_code == 0, result.output
     return root / "site"
 
 
 @pytest.fixture(scope="module")
-def server(site, tmp_path_factory):
-    """The site served over HTTP under two subpaths, as on a GitHub Pages project site."""
+def site(tmp_path_factory):
+    """The first report built for its published address, as the Pages workflow builds it."""
+    return _build(tmp_path_factory, "quality", "--base-url", BASE_URL)
+
+
+@pytest.fixture(scope="module")
+def plain_site(tmp_path_factory):
+    """The first report as it stands: no base_url."""
+    return _build(tmp_path_factory, "plain")
+
+
+@pytest.fixture(scope="module")
+def server(site, plain_site, tmp_path_factory):
+    """The site served over HTTP under its published path, and the plain one under another, as
+    GitHub Pages serves project sites (its 404.html for a missing path at any depth)."""
     www = tmp_path_factory.mktemp("www")
-    for name in (SUBPATH, BASE_PATH):
-        (www / name).symlink_to(site, target_is_directory=True)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(PagesLike, directory=str(www)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    (www / BASE_PATH).symlink_to(site, target_is_directory=True)
+    (www / SUBPATH).symlink_to(plain_site, target_is_directory=True)
+    with pages_server(www) as url:
+        yield url
 
 
 def html_pages(site: Path) -> list[str]:
@@ -93,28 +79,58 @@ def test_nu_html_checker_finds_no_errors(site):
     assert errors == []
 
 
-def fetch(url: str) -> int:
+def fetch(url: str) -> tuple[int, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=10) as r:
-            return r.status
+            return r.status, r.read()
     except urllib.error.HTTPError as e:
-        return e.code
+        return e.code, e.read()
 
 
-def test_every_internal_link_resolves_under_a_subpath(site, server):
-    checked, broken = set(), []
-    for name in html_pages(site):
-        folder = BASE_PATH if name == "404.html" else SUBPATH
-        page_url = f"{server}/{folder}/{name}"
-        for ref in ATTR_URL.findall((site / name).read_text()):
-            url = urllib.parse.urljoin(page_url, ref.replace("&amp;", "&")).split("#")[0]
-            if not url.startswith(server) or url in checked:
-                continue
-            checked.add(url)
-            if fetch(url) != 200:
-                broken.append(f"{name}: {ref}")
-    print(f"links: {len(checked)} distinct internal URLs checked, {len(broken)} broken")
-    assert checked and broken == []
+def crawl(server: str, starts: list[str], top: str) -> tuple[set[str], list[str], int]:
+    """Follow every href and src from the start URLs, through every page reached under top: the
+    distinct internal URLs checked, the broken ones (what linked to them), and the pages read."""
+    checked, broken, queue, pages = set(), [], list(starts), 0
+    while queue:
+        url = queue.pop(0)
+        if url in checked:
+            continue
+        checked.add(url)
+        status, body = fetch(url)
+        expected = 404 if url in starts and "missing" in url else 200
+        if status != expected:
+            broken.append(f"{url} ({status})")
+            continue
+        if not url.startswith(top) or not (url.endswith((".html", "/")) or "missing" in url):
+            continue
+        pages += 1
+        for ref in ATTR_URL.findall(body.decode("utf-8", "replace")):
+            link = urllib.parse.urljoin(url, ref.replace("&amp;", "&")).split("#")[0]
+            if link.startswith(server) and link not in checked:
+                queue.append(link)
+    return checked, broken, pages
+
+
+def test_site_built_for_its_address_has_no_broken_link_under_that_path(site, server):
+    top = f"{server}/{BASE_PATH}/"
+    deep = f"{top}no/such/deep/missing-page.html"  # 404.html, served for it, links from the base path
+    checked, broken, pages = crawl(server, [top, f"{top}search.html", f"{top}missing.html", deep], top)
+    status, body = fetch(deep)
+    links_404 = {urllib.parse.urljoin(deep, r) for r in ATTR_URL.findall(body.decode())}
+    print(f"crawl of the site built with --base-url {BASE_URL} served under /{BASE_PATH}/: {pages} pages, "
+          f"{len(checked)} distinct internal URLs checked, {len(broken)} broken; 404.html at depth 3: "
+          f"{len(links_404)} links and icons, {len(links_404 - checked)} unchecked")
+    assert status == 404 and b"Page not found" in body
+    assert len(links_404) >= 4 and links_404 <= checked
+    assert pages > 10 and broken == []
+
+
+def test_site_without_base_url_has_no_broken_link_under_any_path(plain_site, server):
+    top = f"{server}/{SUBPATH}/"
+    checked, broken, pages = crawl(server, [top, f"{top}search.html", f"{top}missing.html"], top)
+    print(f"crawl of the site built without base_url served under /{SUBPATH}/: {pages} pages, "
+          f"{len(checked)} distinct internal URLs checked, {len(broken)} broken")
+    assert pages > 10 and broken == []
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +164,10 @@ def test_axe_finds_no_violations_and_nothing_leaves_the_host(site, server, brows
 
             page.route("**/*", route)
             page.on("response", lambda resp, sizes=sizes: sizes.__setitem__(resp.url, len(resp.body() or b"")))
-            page.goto(f"{server}/{SUBPATH}/{name}", wait_until="networkidle")
+            query = "?q=Hefei" if name == "search.html" else ""  # the results are checked too
+            page.goto(f"{server}/{BASE_PATH}/{name}{query}", wait_until="networkidle")
+            if query:
+                page.wait_for_selector(".search-result")
             page.add_script_tag(content=axe)
             result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
             violations[(scheme, name)] = [f"{v['id']}: {v['nodes'][0]['target']} {v['help']}" for v in result["violations"]]
@@ -170,6 +189,46 @@ def test_axe_finds_no_violations_and_nothing_leaves_the_host(site, server, brows
     for name, urls in bundles.items():
         has_chart = 'class="chart' in (site / name).read_text() or "<figure" in (site / name).read_text()
         assert has_chart or not urls, f"{name} loads the chart bundle without a chart: {urls}"
+
+
+@needs_browser
+@pytest.mark.browser
+def test_404_at_depth_shows_its_icon_and_links_that_work(server, browser):
+    host = urllib.parse.urlsplit(server).netloc
+    page = browser.new_page()
+    problems, icons = [], []
+    page.on("console", lambda m: m.type == "error" and "404" not in m.text and problems.append(m.text))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: r.url.endswith("favicon.svg") and icons.append(r.status))
+    response = page.goto(f"{server}/{BASE_PATH}/a/b/c/no-such-page.html", wait_until="networkidle")
+    assert response.status == 404 and page.title().startswith("Page not found")
+    icon = page.evaluate("fetch(document.querySelector('link[rel=icon]').href).then(r => r.status)")
+    assert icon == 200
+    page.click("text=sources")
+    assert page.url == f"{server}/{BASE_PATH}/sources.html" and page.locator("h1").inner_text() == "Sources"
+    page.goto(f"{server}/{BASE_PATH}/a/b/c/no-such-page.html")
+    page.fill("#q", "Hefei")
+    page.press("#q", "Enter")
+    page.wait_for_selector(".search-result")
+    assert page.url == f"{server}/{BASE_PATH}/search.html?q=Hefei"
+    assert problems == [] and urllib.parse.urlsplit(page.url).netloc == host
+    page.close()
+
+
+@needs_browser
+@pytest.mark.browser
+def test_without_base_url_embed_code_and_citation_get_the_address_read_at(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/{SUBPATH}/opening-up.html")
+    chart = f"{server}/{SUBPATH}/charts/trade-growth.html"
+    code = page.locator("#chart-trade-growth-embed-code").input_value()
+    assert f'<iframe src="{chart}"' in code
+    assert page.locator("#chart-trade-growth .chart-citation").text_content().endswith(f", from {chart}")
+    embed = browser.new_page()  # the chart's own page, one folder down, names the same address
+    embed.goto(chart)
+    assert f'<iframe src="{chart}"' in embed.locator("#chart-trade-growth-embed-code").input_value()
+    page.close()
+    embed.close()
 
 
 def test_css_is_one_small_file_and_the_fonts_are_the_sites_own(site):

@@ -138,6 +138,27 @@ def test_root_redirects_to_the_base_path(site):
     assert site.get("/r/").status == 200
 
 
+def test_base_url_given_on_the_command_line_sets_the_served_path(mini):
+    with serving(mini, "--base-url", "https://octo.github.io/elsewhere") as server:
+        assert server.url.endswith("/elsewhere/")
+        page = server.get("/elsewhere/index.html")
+        assert page.status == 200 and b'<link rel="canonical" href="https://octo.github.io/elsewhere/">' in page.body
+        assert server.get("/r/index.html").status == 404
+
+
+def test_without_base_url_the_site_is_served_under_the_folder_name(tmp_path):
+    from conftest import copy_project
+
+    project = copy_project("mini", tmp_path / "x")
+    settings = project / "content" / "report.yaml"
+    settings.write_text(settings.read_text().replace("base_url: https://x.github.io/r/\n", ""))
+    renamed = project.rename(tmp_path / "My Report")
+    with serving(renamed) as server:
+        assert server.url.endswith("/my-report/")
+        assert server.get("/my-report/one.html").status == 200
+        assert server.get("/one.html").status == 404
+
+
 def test_site_is_served_under_its_published_subpath_only(site):
     assert b"<h1" in site.get("/r/one.html?v=1").body
     outside = site.get("/one.html")  # a root-absolute link: broken on a GitHub Pages project site
@@ -190,6 +211,17 @@ def test_served_pages_are_the_built_pages_plus_the_reload_script(site, mini):
     script = re.search(rb'<script src="/__factpress/reload.js"[^>]*></script>\n', served).group(0)
     assert served.replace(script, b"") == built["one.html"]
     assert site.get("/r/facts.json").body == built["facts.json"]
+
+
+def test_the_preview_has_search(site):
+    page = site.get("/r/search.html")
+    assert page.status == 200 and b'id="search-q"' in page.body
+    assert b'type="search"' in site.get("/r/one.html").body
+    entry = site.get("/r/pagefind/pagefind-entry.json")
+    assert entry.status == 200 and b'"languages"' in entry.body
+    script = site.get("/r/pagefind/pagefind.js")
+    assert script.status == 200 and script.getheader("Content-Type").startswith("text/javascript")
+    assert site.get("/r/assets/search-data.js").status == 200
 
 
 def test_other_host_names_are_refused(site):

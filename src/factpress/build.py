@@ -4,7 +4,7 @@
     facts/    the facts and sources      -> FactBook
     pages/    Markdown into page bodies  -> Pages (parsed in workers while the facts load)
     charts/   chart files to SVG         -> Charts
-    site/     assemble, render, write    -> Site -> Rendered -> site/
+    site/     assemble, render, index, write -> Site -> Rendered (+ search index) -> site/
     print/    the Site as a PDF          -> report.pdf
 """
 from __future__ import annotations
@@ -20,13 +20,14 @@ from factpress.facts.load import load_facts
 from factpress.facts.model import FactBook
 from factpress.pages.parse_all import PageParsing, PageStats, default_jobs
 from factpress.project.files import Sources, discover
-from factpress.project.settings import load_settings
+from factpress.project.settings import BaseUrl, load_settings
 from factpress.shared.cache import BuildCache
 from factpress.shared.diagnostics import BuildFailed, Diagnostics
 from factpress.shared.progress import Progress
 from factpress.site.assemble import Site, assemble
 from factpress.site.output import FolderOutput, MemoryOutput, WriteReport
 from factpress.site.render import Rendered, render_site
+from factpress.site.search import add_search
 
 if TYPE_CHECKING:
     from factpress.print.document import PrintOptions
@@ -42,6 +43,7 @@ class BuildResult:
     diagnostics: Diagnostics
     report: WriteReport | None = None
     pages: PageStats | None = None
+    search: str = ""  # how the search index came: indexed, cached, or '' (no search)
 
 
 @contextlib.contextmanager
@@ -59,14 +61,16 @@ def collector_paused():
 
 
 def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress: Progress | None = None,
-              stats: PageStats | None = None, cache: BuildCache | None = None) -> Site:
+              stats: PageStats | None = None, cache: BuildCache | None = None, base_url: BaseUrl | None = None,
+              checking: bool = False) -> Site:
     """Read everything and assemble the report in memory; problems go to diags.
-    jobs: processes for parsing pages (None: one per core when many pages changed)."""
+    jobs: processes for parsing pages (None: one per core when many pages changed); base_url: the
+    address given for this build, over report.yaml's; checking: for `check`, which says more."""
     progress = progress or Progress()
     cache = cache or BuildCache()
     progress.stage("reading")
     sources = discover(root, diags, cache)
-    settings = load_settings(sources, diags)
+    settings = load_settings(sources, diags, base_url, checking)
     parsing = PageParsing(sources.of_kind("page"), settings.raw_html, root, jobs, cache)  # workers start now
     try:
         book = load_facts(sources, diags, cache)
@@ -96,17 +100,19 @@ def _chart_consequences(diags: Diagnostics, mark: int, book: FactBook, sources: 
 
 def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bool = False,
               pdf: bool = False, jobs: int | None = None, progress: Progress | None = None,
-              cache: BuildCache | None = None) -> BuildResult:
+              cache: BuildCache | None = None, base_url: BaseUrl | None = None) -> BuildResult:
     """The whole pipeline. With output None nothing is written (check). pdf adds the report as PDF.
     jobs: processes for parsing pages; progress: where a terminal sees how far the build is;
-    cache: what the last build kept for this one (the preview passes the same one every time)."""
+    cache: what the last build kept for this one (the preview passes the same one every time);
+    base_url: where the site is published, when given for this build (--base-url)."""
     progress = progress or Progress()
     cache = cache or BuildCache()
     diags = Diagnostics()
     stats = PageStats()
+    searched = ""
     try:
         with collector_paused():  # not around the PDF: WeasyPrint's layout is better off with it
-            site = load_site(root, diags, jobs, progress, stats, cache)
+            site = load_site(root, diags, jobs, progress, stats, cache, base_url, checking=output is None)
             if pdf:
                 site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
             failed = bool(diags.errors) or (strict and diags.warnings)
@@ -114,6 +120,9 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
                 progress.stage("rendering")
             rendered = None if failed else render_site(site, root, diags, jobs=_render_jobs(jobs, len(site.pages)),
                                                        early=getattr(output, "early", None), cache=cache)
+        if rendered is not None and output is not None and not diags.errors:
+            progress.stage("search")
+            searched = add_search(site, rendered.files, root, diags, cache, first=cache.search is None)
         if rendered is not None and site.settings.pdf and not diags.errors:
             progress.stage("pdf")
             rendered_pdf(site, root, diags, rendered, checking=output is None)
@@ -126,7 +135,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
             output.discard()  # what was written early for a build that then failed (no-op after commit)
         progress.close()
         cache.end_build()
-    return BuildResult(site, rendered, diags, report, stats)
+    return BuildResult(site, rendered, diags, report, stats, searched)
 
 
 def _render_jobs(jobs: int | None, pages: int) -> int:
@@ -169,7 +178,7 @@ class PdfBuild:
 
 
 def run_pdf(root: Path, dest: Path, options: PrintOptions, progress: Progress | None = None,
-            cache: BuildCache | None = None) -> PdfBuild:
+            cache: BuildCache | None = None, base_url: BaseUrl | None = None) -> PdfBuild:
     """The report as one PDF file at dest; the file is left alone when its bytes would not change."""
     from factpress.print.pdf import make_pdf
     from factpress.site.output import write_file_atomic
@@ -179,7 +188,7 @@ def run_pdf(root: Path, dest: Path, options: PrintOptions, progress: Progress | 
     diags = Diagnostics()
     try:
         with collector_paused():
-            site = load_site(root, diags, progress=progress, cache=cache)
+            site = load_site(root, diags, progress=progress, cache=cache, base_url=base_url)
         fail_if_errors(diags, what="pdf")
         progress.stage("pdf")
         made = make_pdf(site, root, diags, options)

@@ -34,6 +34,26 @@ def project_arg(func):
     return click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")(func)
 
 
+def base_url_option(func):
+    return click.option("--base-url", "base_url", envvar="FACTPRESS_BASE_URL", metavar="URL",
+                        help="Where the site is published, e.g. https://user.github.io/repo/ (also FACTPRESS_BASE_URL); "
+                             "replaces base_url of report.yaml.")(func)
+
+
+def given_base_url(ctx: click.Context, value: str | None):
+    """The --base-url (or FACTPRESS_BASE_URL) of this command as a BaseUrl, checked; None when not given."""
+    if not value:
+        return None
+    from factpress.project.settings import BASE_URL_ENV, BaseUrl, base_url_problem
+
+    from_env = ctx.get_parameter_source("base_url") == click.core.ParameterSource.ENVIRONMENT
+    origin = BASE_URL_ENV if from_env else "--base-url"
+    problem = base_url_problem(value)
+    if problem:
+        raise FactpressError(f"{origin}: error: base_url {problem}")
+    return BaseUrl(value, origin)
+
+
 def echo_warnings(diags, quiet: bool = False) -> None:
     if quiet:
         return
@@ -64,10 +84,14 @@ def main(ctx: click.Context, debug: bool) -> None:
                    "for rendering, from 2000 pages].")
 @click.option("--force", is_flag=True, help="Build into an output folder that looks unsafe (the project, content/, other files); "
                                             "files factpress did not write are kept.")
-def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbose: bool, jobs: int | None,
-          force: bool) -> None:
+@base_url_option
+@click.pass_context
+def build(ctx: click.Context, project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbose: bool,
+          jobs: int | None, force: bool, base_url: str | None) -> None:
     """Build the site into PROJECT/site (or --output)."""
     from factpress.site.output import FolderOutput, output_refusal
+
+    given = given_base_url(ctx, base_url)
 
     dest = output or project / "site"
     refusal = output_refusal(dest, project)
@@ -76,7 +100,7 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
                              "choose another with -o, or use --force (files factpress did not write are kept)")
     from factpress.project import uptodate
 
-    inputs = None if refusal else uptodate.inputs_key(project, dest, with_pdf)
+    inputs = None if refusal else uptodate.inputs_key(project, dest, with_pdf, given and given.url)
     if not verbose:
         same = uptodate.current(project, dest, inputs)
         if same is not None:
@@ -91,7 +115,7 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
 
     progress = clock = StageClock(for_terminal(quiet))
     result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf, jobs=jobs,
-                       progress=progress)
+                       progress=progress, base_url=given)
     if inputs is not None:
         uptodate.record(project, dest, inputs, len(result.rendered.files),
                         [d.format() for d in result.diagnostics.sorted() if d.severity == "warning"])
@@ -108,6 +132,8 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
         for chart_id, state in sorted(charts.status.items()):
             click.echo(f"chart {chart_id}: {state}")
         click.echo(f"charts: {charts.count('rendered')} rendered, {charts.count('cached')} cached")
+        if result.search:
+            click.echo(f"search: {'index made' if result.search == 'indexed' else 'index unchanged, from the cache'}")
         click.echo(f"time: {clock.summary()}")
 
 
@@ -115,11 +141,13 @@ def build(project: Path, output: Path | None, quiet: bool, with_pdf: bool, verbo
 @project_arg
 @click.option("--strict", is_flag=True, help="Treat warnings (unused facts and sources, numbers typed in prose) as errors.")
 @click.option("--explain", is_flag=True, help="List, for each page, every number it shows with its fact and source.")
-def check(project: Path, strict: bool, explain: bool) -> None:
+@base_url_option
+@click.pass_context
+def check(ctx: click.Context, project: Path, strict: bool, explain: bool, base_url: str | None) -> None:
     """Validate the project; write nothing."""
     from factpress.build import run_build
 
-    result = run_build(project, None, strict=strict)
+    result = run_build(project, None, strict=strict, base_url=given_base_url(ctx, base_url))
     echo_warnings(result.diagnostics)
     site = result.site
     if explain:
@@ -135,14 +163,16 @@ def check(project: Path, strict: bool, explain: bool) -> None:
 @click.option("--host", help="Address to listen on [default: 127.0.0.1, this machine only]; 0.0.0.0 opens it to the network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on; when it is busy, the next free one.")
+@base_url_option
 @click.pass_context
-def serve(ctx: click.Context, project: Path, host: str | None, port: int) -> None:
+def serve(ctx: click.Context, project: Path, host: str | None, port: int, base_url: str | None) -> None:
     """Build, serve the site under its published path, and rebuild and reload open pages on every change."""
     from factpress.preview.serve import run
 
+    given = given_base_url(ctx, base_url)
     if not project.is_dir():
         raise FactpressError(f"{project}: no such folder")
-    run(project, host, port, debug=ctx.obj["debug"])
+    run(project, host, port, debug=ctx.obj["debug"], base_url=given)
 
 
 @main.command()
@@ -151,16 +181,21 @@ def serve(ctx: click.Context, project: Path, host: str | None, port: int) -> Non
 @click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False), help="Paper size [default: 'paper' in report.yaml, else A4].")
 @click.option("--no-appendix", is_flag=True, help="Leave out the appendix with the table of all facts.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def pdf(project: Path, output: Path | None, paper: str | None, no_appendix: bool, quiet: bool) -> None:
+@base_url_option
+@click.pass_context
+def pdf(ctx: click.Context, project: Path, output: Path | None, paper: str | None, no_appendix: bool, quiet: bool,
+        base_url: str | None) -> None:
     """Write the whole report as one print-ready PDF."""
     from factpress.build import run_pdf
     from factpress.print.document import PrintOptions
+
+    given = given_base_url(ctx, base_url)
 
     dest = output or project / "report.pdf"
     options = PrintOptions(paper=paper, appendix=not no_appendix)  # click gives the choice as listed: A4 or Letter
     from factpress.shared.progress import for_terminal
 
-    result = run_pdf(project, dest, options, progress=for_terminal(quiet))
+    result = run_pdf(project, dest, options, progress=for_terminal(quiet), base_url=given)
     echo_warnings(result.diagnostics, quiet)
     if not quiet:
         state = "written" if result.written else "unchanged"

@@ -91,6 +91,8 @@ def make_view(site, chart: ChartOutput, options: dict, accessed: str = "") -> Ch
     narrow = accessible_svg(chart.svg_narrow, f"chart-{cid}-n-", f"chart-{cid}-n-name", f"chart-{cid}-n-desc", name,
                             description)
     style = ";".join(f"max-{k}:{options[k]}px" for k in ("width", "height") if options.get(k))
+    # The full address comes from base_url; without one the embed code holds the chart page's path
+    # from the site's top and the citation none, and charts.js fills in the address the page was read at.
     base = site.settings.base_url
     url = f"{base}charts/{cid}.html" if base else ""
     iframe = (f'<iframe src="{url or f"charts/{cid}.html"}" title="{chart.title}" width="100%" '

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import secrets
 import threading
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from factpress.build import BuildResult, run_build
+from factpress.project.settings import BaseUrl, Settings
 from factpress.shared.cache import BuildCache
 from factpress.shared.diagnostics import BuildFailed
 from factpress.site.output import MemoryOutput
@@ -91,11 +93,21 @@ class Preview:
 Build = Callable[[Path, MemoryOutput, BuildCache], BuildResult]
 
 
-def build_in_process(root: Path, output: MemoryOutput, cache: BuildCache) -> BuildResult:
+def build_in_process(root: Path, output: MemoryOutput, cache: BuildCache, base_url: BaseUrl | None = None) -> BuildResult:
     """The preview's build: pages are parsed in this process (the server's threads make forking
     unsafe), and what the last build read, parsed and rendered is reused from the cache; the
     caches on disk are written by the first build only."""
-    return run_build(root, output, jobs=1, cache=cache)
+    return run_build(root, output, jobs=1, cache=cache, base_url=base_url)
+
+
+def preview_path(settings: Settings, root: Path) -> str:
+    """Where the preview serves the site: the path of its base_url; without one, /FOLDER/, where
+    GitHub Pages would publish a repository named like the project folder (so a link that works
+    only at the top of a host shows as broken here, as it would be there)."""
+    if settings.base_url:
+        return settings.base_path
+    name = re.sub(r"[^a-z0-9._-]+", "-", root.resolve().name.lower()).strip("-.") or "report"
+    return f"/{name}/"
 
 
 class Rebuilder:
@@ -161,7 +173,7 @@ class Rebuilder:
         self._echo_warnings(result)
         took = time.perf_counter() - started
         self.say(f"{_what(changed)}{again}built in {took:.2f} s: {updated} file{'s' if updated != 1 else ''} updated")
-        base_path = result.site.settings.base_path
+        base_path = preview_path(result.site.settings, self.root)
         self._finish(lambda more: self.preview.succeeded(self.output.files, base_path, bool(updated), hold=more))
 
     def _finish(self, publish: Callable[[bool], None]) -> None:

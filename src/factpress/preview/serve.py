@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import signal
 import socket
 import threading
@@ -12,7 +13,8 @@ import click
 
 from factpress.shared.diagnostics import FactpressError
 from factpress.preview.http import PreviewServer
-from factpress.preview.rebuild import Preview, Rebuilder, Snapshot
+from factpress.preview.rebuild import Preview, Rebuilder, Snapshot, build_in_process
+from factpress.project.settings import BaseUrl
 from factpress.preview.watch import Watcher
 
 
@@ -42,11 +44,12 @@ def url_of(server: PreviewServer, base: str) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{port}{base}"
 
 
-def run(root: Path, host: str | None, port: int, debug: bool = False) -> None:
-    """Build, serve and rebuild on every change until SIGINT or SIGTERM; then stop cleanly."""
+def run(root: Path, host: str | None, port: int, debug: bool = False, base_url: BaseUrl | None = None) -> None:
+    """Build, serve and rebuild on every change until SIGINT or SIGTERM; then stop cleanly.
+    base_url: the address given on the command line, over report.yaml's."""
     say = click.echo
     preview = Preview()
-    rebuilder = Rebuilder(root, preview, say, debug=debug)
+    rebuilder = Rebuilder(root, preview, say, build=functools.partial(build_in_process, base_url=base_url), debug=debug)
     watcher = Watcher(root, rebuilder.request)
     server = http = None
     with _signals_interrupt():

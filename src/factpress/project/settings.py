@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 from factpress.project.fields import Reader
@@ -10,7 +11,41 @@ from factpress.project.files import Sources
 from factpress.project.strict_yaml import YMap, parse_yaml
 
 SETTINGS_FIELDS = {"title", "subtitle", "authors", "language", "date", "base_url", "description", "key_figures",
-                   "pages", "domain", "pdf", "paper", "raw_html", "chart_timeout", "image"}
+                   "pages", "domain", "pdf", "paper", "raw_html", "chart_timeout", "image", "search"}
+URL_RE = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+BASE_URL_ENV = "FACTPRESS_BASE_URL"
+
+
+@dataclass(frozen=True)
+class BaseUrl:
+    """A base_url given for one build (--base-url or FACTPRESS_BASE_URL); it wins over report.yaml's."""
+    url: str
+    origin: str  # where it came from, as the user wrote it: "--base-url" or "FACTPRESS_BASE_URL"
+
+
+def base_url_problem(url: str) -> str:
+    """Why url cannot be a base_url ('' when it can)."""
+    if not URL_RE.match(url):
+        return f"must be an absolute http(s) URL, not '{url}'"
+    return ""
+
+
+def normal_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def placeholder(url: str) -> str:
+    """What makes url a stand-in rather than a published address ('' when it looks real)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host == "example" or host.startswith("example.") or re.search(r"\.example(\.(com|net|org))?$", host):
+        return "example.*"
+    if host == "localhost" or host.endswith(".localhost"):
+        return "localhost"
+    if host.startswith("127.") or host in ("0.0.0.0", "::1"):
+        return "a loopback address"
+    if host.endswith((".test", ".invalid")):
+        return "a reserved test domain"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +64,7 @@ class Settings:
     paper: str = "A4"
     raw_html: bool = False  # trusted-author mode: Markdown may contain raw HTML
     chart_timeout: float = 60.0
+    search: bool = True  # a search box on every page and the Pagefind index
     locs: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -42,7 +78,28 @@ class Settings:
         return self.locs.get(key, SourceLocation("content/report.yaml", 1))
 
 
-def load_settings(sources: Sources, diags: Diagnostics) -> Settings:
+def load_settings(sources: Sources, diags: Diagnostics, base_url: BaseUrl | None = None,
+                  checking: bool = False) -> Settings:
+    """report.yaml as Settings; base_url, when given, replaces its base_url. checking (for `check`):
+    also warn when there is no base_url at all."""
+    settings = _read_settings(sources, diags)
+    if base_url is not None:
+        settings = replace(settings, base_url=normal_base_url(base_url.url))
+    where = SourceLocation(base_url.origin) if base_url is not None else settings.at("base_url")
+    if settings.base_url and (kind := placeholder(settings.base_url)):
+        diags.warning(where, f"base_url '{settings.base_url}' is a placeholder address ({kind}): canonical links, link "
+                             "previews, the sitemap, embed codes and citations would point there",
+                      "set the published address, or remove base_url and pass --base-url URL or FACTPRESS_BASE_URL; "
+                      "the GitHub Pages workflow passes it", code="base-url")
+    elif not settings.base_url and checking and sources.one("settings") is not None:
+        diags.warning(SourceLocation("content/report.yaml"), "no base_url: the site gets no canonical links, link "
+                      "previews or sitemap, embed codes and citations give no full address, and 404.html works only "
+                      "at the top of the site", "set base_url, or pass --base-url URL or FACTPRESS_BASE_URL; the "
+                      "GitHub Pages workflow passes the address of the site", code="base-url")
+    return settings
+
+
+def _read_settings(sources: Sources, diags: Diagnostics) -> Settings:
     file = sources.one("settings")
     if file is None:
         if (sources.root / "content").is_dir():
@@ -58,11 +115,10 @@ def load_settings(sources: Sources, diags: Diagnostics) -> Settings:
         return Settings()
     r = Reader(data, diags, "settings", SETTINGS_FIELDS)
     base_url = r.text("base_url")
-    if base_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
-        r.error("base_url", f"base_url must be an absolute http(s) URL, not '{base_url}'")
+    if base_url and (problem := base_url_problem(base_url)):
+        r.error("base_url", f"base_url {problem}")
         base_url = ""
-    if base_url and not base_url.endswith("/"):
-        base_url += "/"
+    base_url = normal_base_url(base_url) if base_url else ""
     language = r.text("language", default="en")
     if not re.match(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", language):
         r.error("language", f"language must be a language tag such as en or zh-Hans, not '{language}'")
@@ -83,5 +139,6 @@ def load_settings(sources: Sources, diags: Diagnostics) -> Settings:
         paper=r.choice("paper", ("A4", "Letter"), default="A4"),
         raw_html=bool(r.get("raw_html", bool, default=False)),
         chart_timeout=float(timeout),
+        search=bool(r.get("search", bool, default=True)),
         locs={k: data.at(k) for k in data},
     )

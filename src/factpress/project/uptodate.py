@@ -2,9 +2,10 @@
 byte those of the last good build into the same folder and that folder is as the build left it.
 
 Inputs are hashed by content (content/, charts/, templates/, static/), together with the build's
-options, SOURCE_DATE_EPOCH, the versions of the libraries that shape the output and the files of
-factpress itself; the output folder is compared by each file's size, modification time and inode.
-A skipped build prints the warnings of the build it stands for.
+options (--pdf, --base-url), SOURCE_DATE_EPOCH and PAGEFIND_BINARY_PATH, the versions of the
+libraries that shape the output and the files of factpress itself; the output folder is
+compared by each file's size, modification time and inode. A skipped build prints the warnings
+of the build it stands for.
 """
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ STAMP = Path(".factpress-cache") / "uptodate.json"
 INPUT_FOLDERS = ("content", "charts", "templates", "static")
 
 
-def _inputs(root: Path, dest: Path, pdf: bool) -> str | None:
+def _inputs(root: Path, dest: Path, pdf: bool, base_url: str | None) -> str | None:
     h = hashlib.sha256()
-    h.update(json.dumps([code_fingerprint(), str(dest.resolve()), pdf, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+    h.update(json.dumps([code_fingerprint(), str(dest.resolve()), pdf, base_url,
+                         os.environ.get("SOURCE_DATE_EPOCH"), os.environ.get("PAGEFIND_BINARY_PATH")]).encode())
     for top in INPUT_FOLDERS:
         for rel, path in walk(root / top):
             if os.path.islink(path):
@@ -40,10 +42,11 @@ def _outputs(dest: Path) -> str:
     return h.hexdigest()
 
 
-def inputs_key(root: Path, dest: Path, pdf: bool) -> str | None:
-    """The key of this build's inputs, taken before the build reads them (None: no shortcut)."""
+def inputs_key(root: Path, dest: Path, pdf: bool, base_url: str | None = None) -> str | None:
+    """The key of this build's inputs, taken before the build reads them (None: no shortcut);
+    base_url: the one given on the command line, if any."""
     try:
-        return _inputs(root, dest, pdf)
+        return _inputs(root, dest, pdf, base_url)
     except OSError:
         return None
 

@@ -57,6 +57,7 @@ class BuildCache:
     rendered: dict = field(default_factory=dict)  # render key -> bytes, the last build's files
     fact_fps: dict = field(default_factory=dict)  # id(Fact) -> (Fact, fingerprint), for facts kept across builds
     environment: tuple | None = None  # (templates key, jinja2 Environment) of the last build
+    search: tuple | None = None  # (key of the pages' text, search index files) of the last build
     builds: int = 0  # builds finished with this cache
 
     def persisting(self, first: bool) -> bool:
@@ -70,7 +71,7 @@ class BuildCache:
 
 # Libraries whose versions shape the output: a cache made with other versions is not used.
 LIBRARIES = ("altair", "vl-convert-python", "markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "weasyprint",
-             "pyyaml", "pillow")
+             "pyyaml", "pillow", "pagefind", "pagefind-bin", "pagefind-bin-extended")
 
 
 def package_files():

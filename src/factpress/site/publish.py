@@ -103,21 +103,26 @@ def robots(site: Site) -> bytes:
 
 
 def not_found(site: Site) -> bytes:
-    """404.html: served by GitHub Pages for a missing path at any depth, so links are absolute
-    from the site's base path and the style is inline."""
+    """404.html: served by GitHub Pages for a missing path at any depth, so its links and favicon
+    start from the site's base path (from base_url) and its style is inline. Without a base_url
+    the links are relative: right at the top of the site and from disk, not deeper."""
     s = site.settings
-    base = escape(s.base_path)
+    base = escape(s.base_path if s.base_url else "")
+    search = (f'<form role="search" action="{base}search.html" method="get"><label for="q">Search the report</label> '
+              '<input type="search" id="q" name="q"> <button type="submit">Search</button></form>\n'
+              if s.search else "")
     return (f'<!DOCTYPE html>\n<html lang="{escape(s.language)}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<title>Page not found · {escape(s.title)}</title>\n<meta name="robots" content="noindex">\n'
             '<meta name="color-scheme" content="light dark">\n'
             f'<link rel="icon" href="{base}{FAVICON_SVG}" type="image/svg+xml">\n'
             '<style>body{margin:0 auto;max-width:40rem;padding:2rem 1.25rem;font:1.0625rem/1.6 system-ui,sans-serif;'
-            'background:#fff;color:#1a1a1a}a{color:#0b5394}@media (prefers-color-scheme:dark){body{background:#121417;'
+            'background:#fff;color:#1a1a1a}a{color:#0b5394}input,button{font:inherit}'
+            '@media (prefers-color-scheme:dark){body{background:#121417;'
             'color:#e8e8e8}a{color:#8cc4ff}}</style>\n</head>\n<body>\n<main>\n<h1>Page not found</h1>\n'
-            f'<p>This page is not part of <a href="{base}">{escape(s.title)}</a>. '
-            f'Try the <a href="{base}">contents</a>, the <a href="{base}sources.html">sources</a> or the '
-            f'<a href="{base}data.html">data</a>.</p>\n</main>\n</body>\n</html>\n').encode()
+            f'<p>This page is not part of <a href="{base or "index.html"}">{escape(s.title)}</a>. '
+            f'Try the <a href="{base or "index.html"}">contents</a>, the <a href="{base}sources.html">sources</a> or the '
+            f'<a href="{base}data.html">data</a>.</p>\n{search}</main>\n</body>\n</html>\n').encode()
 
 
 def extra_files(site: Site, once=None) -> dict[str, bytes]:

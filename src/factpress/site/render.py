@@ -29,9 +29,12 @@ from factpress.site.assemble import Site
 from factpress.site.downloads import facts_csv, facts_json
 from factpress.site.publish import extra_files, template_globals
 from factpress.site.render_keys import RenderKeys, _fp
+from factpress.site.search import FALLBACK, INDEX
 from factpress.site.templates import THEME, environment, template_location, template_problem, template_texts
 
 RENDER_CACHE = Path(".factpress-cache") / "rendered.pickle"
+SEARCH_PAGE = "search.html"
+SEARCH_JS = "assets/search.js"
 RENDER_FORMAT = "1"
 PARALLEL_MIN = 64  # fewer pages to render than this are rendered in this process: a pool costs more
 
@@ -230,6 +233,12 @@ class _SiteRender:
         self.files["sources.html"] = self.memo.once(keys.whole("sources"), lambda: r.template("sources.html",
                                                                                               current="sources"))
         self.files["data.html"] = self.memo.once(keys.whole("data"), lambda: r.template("data.html", current="data"))
+        if self.site.settings.search:
+            self.files[SEARCH_PAGE] = self.memo.once(keys.whole("search"), lambda: r.template(
+                "search.html", current="search", search_script={"src": r.assets[SEARCH_JS], "index": f"{INDEX}/pagefind.js",
+                                                                 "fallback": FALLBACK}))
+        else:
+            self.files.pop(SEARCH_JS, None)
 
     def downloads(self) -> None:
         site, keys, once = self.site, self.keys, self.memo.once

@@ -60,6 +60,27 @@
       .catch(function () { live.remove(); });
   }
 
+  /* A site built without base_url does not know its own address: its embed codes name the chart
+     page by its path from the top of the site, and its citations give none. Read over http(s),
+     the page knows where it is, so both get the full address here. */
+  function locate(fig) {
+    if (!/^https?:$/.test(location.protocol) || !bundle) return;
+    var id = fig.id.replace(/^chart-/, "");
+    var page = new URL("charts/" + id + ".html", new URL("..", new URL(bundle, location.href))).href;
+    var code = fig.querySelector("textarea.chart-code");
+    if (code && code.value.indexOf('src="charts/' + id + '.html"') >= 0) {
+      code.value = code.value.replace('src="charts/' + id + '.html"', 'src="' + page + '"');
+    }
+    var cite = fig.querySelector(".chart-citation");
+    if (cite && cite.textContent.indexOf("://") < 0) {
+      var when = document.createElement("span");
+      when.className = "chart-accessed";
+      cite.appendChild(document.createTextNode(" Retrieved "));
+      cite.appendChild(when);
+      cite.appendChild(document.createTextNode(", from " + page));
+    }
+  }
+
   function interactive(fig) {
     var frame = fig.querySelector(".chart-frame");
     if (!frame) return;
@@ -153,6 +174,7 @@
   }
 
   document.querySelectorAll("figure.chart").forEach(function (fig) {
+    locate(fig);
     tabs(fig);
     copying(fig);
     interactive(fig);
