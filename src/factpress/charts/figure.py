@@ -38,7 +38,8 @@ class ChartView:
 def chart_sources(site, chart: ChartOutput) -> list:
     """The sources of the facts and table rows a chart read, in the order it read them."""
     book = site.book
-    ids = dict.fromkeys([book.facts[f].source for f in chart.facts_read if f in book.facts] + list(chart.table_sources))
+    ids = dict.fromkeys([s for f in chart.facts_read if f in book.facts for s in book.facts[f].sources]
+                        + list(chart.table_sources))
     return [book.sources[s] for s in ids if s in book.sources]
 
 

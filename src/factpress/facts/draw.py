@@ -100,9 +100,11 @@ def _lines(rows) -> str:
     return ", ".join(lines[:5]) + (", …" if len(lines) > 5 else "")
 
 
-def _reduce(table: Table, recipe: DrawRecipe, rows) -> tuple[Decimal | Fraction, Field | None]:
+def _reduce(table: Table, recipe: DrawRecipe, rows) -> tuple[Decimal | Fraction, Field | None, list]:
+    """The value the rows give, the column it came from (None for a count) and the rows it came
+    from (for min and max, those that hold the extreme)."""
     if recipe.aggregate == "count":
-        return Decimal(len(rows)), None
+        return Decimal(len(rows)), None, rows
     f = table.column(recipe.column)
     if f is None:
         raise DrawError(recipe.loc, f"table '{table.name}' has no column '{recipe.column}'",
@@ -118,11 +120,12 @@ def _reduce(table: Table, recipe: DrawRecipe, rows) -> tuple[Decimal | Fraction,
         raise DrawError(recipe.loc, f"{table.path}:{empty[0].line} has no value in column '{f.name}'")
     cells = [Decimal(r.cells[i]) for r in rows]
     if recipe.aggregate in ("", "sum"):
-        return sum(cells, Decimal(0)), f
+        return sum(cells, Decimal(0)), f, rows
     if recipe.aggregate == "mean":
         mean = Fraction(sum(cells, Decimal(0))) / len(cells)
-        return exact_decimal(mean) if exact_decimal(mean) is not None else mean, f
-    return (min if recipe.aggregate == "min" else max)(cells), f
+        return exact_decimal(mean) if exact_decimal(mean) is not None else mean, f, rows
+    extreme = (min if recipe.aggregate == "min" else max)(cells)
+    return extreme, f, [r for r, c in zip(rows, cells) if c == extreme]
 
 
 def _shown(value: Decimal | Fraction, f: Field | None, fact: Fact, recipe: DrawRecipe, table: Table):
@@ -146,7 +149,7 @@ def _shown(value: Decimal | Fraction, f: Field | None, fact: Fact, recipe: DrawR
 def draw(fact: Fact, recipe: DrawRecipe, table: Table) -> Fact:
     """The fact with its value, unit, scale and sources from the table; DrawError when it cannot be."""
     rows = _select(table, recipe)
-    value, f = _reduce(table, recipe, rows)
+    value, f, rows = _reduce(table, recipe, rows)
     value, scale, unit = _shown(value, f, fact, recipe, table)
     if recipe.value is not None and Fraction(recipe.value) != Fraction(value):
         place = (f"{table.path}:{rows[0].line} has {group(plain(to_decimal(value)))} in column '{f.name}'" if len(rows) == 1
@@ -156,7 +159,7 @@ def draw(fact: Fact, recipe: DrawRecipe, table: Table) -> Fact:
     q = fact.quantity
     quantity = replace(q, value=value, unit=unit.written, scale=scale, spec=unit, noun=q.noun or (f.noun if f else ""))
     sources = table.sources if table.source else tuple(dict.fromkeys(r.source for r in rows))
-    drawn = Drawn(table.name, table.path, recipe.column, tuple(r.line for r in rows), recipe.aggregate)
+    drawn = Drawn(table.name, f"data/{table.name}.csv", recipe.column, tuple(r.line for r in rows), recipe.aggregate)
     return replace(fact, quantity=quantity, source=sources[0] if sources else "", sources=sources, drawn=drawn,
                    recipe=None)
 

@@ -1,6 +1,7 @@
 """The fact model: sources, facts with their quantities, and the book that holds them."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from factpress.facts.periods import period_text
@@ -29,24 +30,39 @@ class Derivation:
     inputs: tuple[str, ...]
     shown: tuple[str, ...]
 
+    @property
+    def parts(self) -> list[tuple[str, str]]:
+        """The formula as (text, fact id) pieces, the id '' for what is not a fact: for linking its inputs."""
+        pieces = re.split(r"(?<![a-z0-9-])([a-z0-9]+(?:-[a-z0-9]+)*)(?![a-z0-9-])", self.formula)
+        return [(p, p if p in self.inputs else "") for p in pieces if p]
+
+    @property
+    def inputs_shown(self) -> list[tuple[str, str]]:
+        return list(zip(self.inputs, self.shown))
+
 
 @dataclass(frozen=True)
 class Drawn:
-    """Where a fact drawn from a table came from: the table's file, the column, the rows' lines
-    and how they were reduced ("" for one cell)."""
+    """Where a fact drawn from a table came from: the table, the file as published beside the site,
+    the column, the rows' lines and how they were reduced ("" for one cell)."""
 
     table: str
-    path: str
+    path: str  # data/NAME.csv
     column: str
     lines: tuple[int, ...]
     aggregate: str = ""
 
     @property
     def place(self) -> str:
-        lines = self.lines
-        if len(lines) == 1:
-            return f"{self.path}:{lines[0]}"
-        return f"{self.path}, {len(lines)} rows ({self.aggregate})"
+        """Where in the table: "data/x.csv:52", "data/x.csv, sum of 3 rows"."""
+        return f"{self.path}:{self.words}" if len(self.lines) == 1 and not self.aggregate else f"{self.path}, {self.words}"
+
+    @property
+    def words(self) -> str:
+        """The rows in words: "52" for one cell, "max, line 10", "sum of 3 rows"."""
+        if len(self.lines) == 1:
+            return f"{self.aggregate}, line {self.lines[0]}" if self.aggregate else str(self.lines[0])
+        return f"{self.aggregate} of {len(self.lines)} rows"
 
 
 @dataclass(frozen=True)

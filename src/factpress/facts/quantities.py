@@ -72,7 +72,13 @@ def exact_decimal(value: Fraction) -> Decimal | None:
     if d != 1:
         return None
     places = max(twos, fives)
-    return Decimal(value.numerator * 10 ** places // value.denominator).scaleb(-places)
+    return _scaled(value.numerator * 10 ** places // value.denominator, places)
+
+
+def _scaled(n: int, places: int) -> Decimal:
+    """n / 10**places as a Decimal with exactly that many places, whatever the context's precision."""
+    t = Decimal(n).as_tuple()
+    return Decimal((t.sign, t.digits, -places))
 
 
 def to_decimal(value: Decimal | Fraction, places: int | None = None, otherwise: int = DEFAULT_DECIMALS) -> Decimal:
@@ -85,7 +91,7 @@ def to_decimal(value: Decimal | Fraction, places: int | None = None, otherwise: 
         if exact is not None:
             return exact
         places = otherwise
-    return Decimal(round(value * 10 ** places)).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+    return _scaled(round(value * 10 ** places), places)
 
 
 def _kind_spec(unit: str) -> UnitSpec:

@@ -54,7 +54,7 @@ def read_draw(r: Reader, value: Decimal | None, unit: UnitSpec | None) -> DrawRe
         return None
     fr = Reader(m, r.diags, f"{r.owner} from", FROM_FIELDS)
     table = fr.text("table", required=True)
-    aggregate = fr.choice("aggregate", AGGREGATES, default="")
+    aggregate = fr.choice("aggregate", AGGREGATES) or ""
     column = fr.text("column", required=aggregate != "count")
     where = fr.get("where", dict)
     conditions = tuple(c for col in (where or {}) if (c := _condition(where, col, r)) is not None)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from factpress.facts.quantities import SCALES
+from factpress.facts.quantities import SCALES, group, plain
 from factpress.facts.units import UnitError, UnitSpec, UnitTable, pretty
 from factpress.project.fields import Reader, did_you_mean
 from factpress.project.strict_yaml import YList, YMap, parse_yaml_file
@@ -102,6 +102,24 @@ class Table:
     def values(self, name: str) -> list:
         i = self.index(name)
         return [row.cells[i] for row in self.rows]
+
+    def summary(self, name: str) -> str:
+        """The values of a column in a few words: "1,437–42,750", "2001-01-01–2017-01-01", "3 values: A, B, C"."""
+        f = self.column(name)
+        values = [v for v in self.values(name) if v is not None]
+        missing = len(self.rows) - len(values)
+        gap = f"; {missing} missing" if missing else ""
+        if not values:
+            return "no values"
+        if f.type in ("number", "integer"):
+            low, high = min(values), max(values)
+            text = group(plain(Decimal(low))) + ("" if low == high else f"–{group(plain(Decimal(high)))}")
+            return text + gap
+        if f.type in ("date", "year", "yearmonth"):
+            return f"{min(values)}–{max(values)}{gap}"
+        distinct = sorted({str(v) for v in values})
+        shown = ", ".join(distinct[:5]) + (", …" if len(distinct) > 5 else "")
+        return f"{len(distinct)} value{'s' if len(distinct) != 1 else ''}: {shown}{gap}"
 
 
 def cell_value(text: str, kind: str):
