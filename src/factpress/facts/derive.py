@@ -107,10 +107,12 @@ def _result(fact: Fact, recipe: FormulaRecipe, book: FactBook) -> Fact:
         shown = to_decimal(value, places)
         if shown != recipe.value:
             raise FormulaFailed(f"value {plain(recipe.value)} disagrees with the formula, which gives "
-                                f"{plain(to_decimal(value, places + 3))} ({plain(shown)} to {places} decimals)")
+                                f"{plain(to_decimal(value, places + 3))} ({plain(shown)} to {places} decimal{'s' if places != 1 else ''})")
     inputs = fact_ids(recipe.node)
     shown_inputs = tuple(f"{book.facts[i].label}, {book.facts[i].period_text}: {book.facts[i].value_text}" for i in inputs)
     sources = tuple(dict.fromkeys([s for i in inputs for s in book.facts[i].sources] + ([fact.source] if fact.source else [])))
+    if not sources:
+        raise FormulaFailed("formula reads no fact, so nothing says where its numbers come from: give it a 'source:'")
     q = fact.quantity
     quantity = replace(q, value=value, unit=unit.written, scale="none", spec=unit, approx=q.approx or amount.approx)
     return replace(fact, quantity=quantity, source=sources[0], sources=sources,

@@ -86,9 +86,10 @@ def _select(table: Table, recipe: DrawRecipe) -> list:
             alone = [r for r in table.rows if match(r.cells[i])]
             hint = ""
             if not alone and cond.kind == "is":
-                present = sorted({str(c) for c in table.values(cond.column) if c is not None})
-                hint = did_you_mean(str(cond.value), present) or (f"it has {', '.join(present[:6])}"
-                                                                   f"{', …' if len(present) > 6 else ''}")
+                present = sorted({c for c in table.values(cond.column) if c is not None})
+                texts = [plain(c) if isinstance(c, Decimal) else str(c) for c in present]
+                close = did_you_mean(str(cond.value), texts) if f.type == "string" else ""
+                hint = close or f"it has {', '.join(texts[:6])}{', …' if len(texts) > 6 else ''}"
             which = _describe(cond) if not alone else " and ".join(_describe(c) for c in recipe.where)
             raise DrawError(recipe.loc, f"no row of table '{table.name}' has {which}", hint)
         rows = kept

@@ -170,7 +170,7 @@ def unit_table(settings: Settings | None, diags: Diagnostics) -> UnitTable:
         try:
             units.define(name, definition)
         except UnitError as exc:
-            diags.error(loc, f"settings: {exc.message}", exc.hint)
+            diags.error(loc, f"settings: unit '{name}': {exc.message}", exc.hint)
     return units
 
 

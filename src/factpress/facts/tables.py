@@ -251,7 +251,7 @@ class _TableReader:
             except UnitError as exc:
                 r.error("unit", exc.message, exc.hint)
         return Field(name, r.text("title") or name, kind or "string", r.text("description"), unit, spec, scale or "none",
-                     r.text("noun"), m.loc)
+                     r.text("noun"), m.at("name"))
 
     def _data(self, declared: list[Field] | None) -> None:
         t, rel = self.table, self.csv.rel
@@ -270,9 +270,9 @@ class _TableReader:
         row_source = not t.source and ROW_SOURCE in header
         if not t.source and not row_source:
             where = SourceLocation(t.schema_path or rel, 1)
-            self.error(where, "has no source: give the table one in "
+            self.diags.error(where, f"{self.owner} has no source: give the table one in "
                        f"{t.schema_path or f'content/data/{self.name}.yaml'} ('source: ID') "
-                       f"or a '{ROW_SOURCE}' column naming each row's source")
+                       f"or a '{ROW_SOURCE}' column naming each row's source", code="table")
         self._body(header, body, row_source)
 
     def _fields(self, header: list[str], declared: list[Field] | None, body, header_line: int) -> list[Field]:
@@ -281,12 +281,14 @@ class _TableReader:
             return [Field(h, h, "string" if h == ROW_SOURCE and not self.table.source else
                           _infer([r[i] if i < len(r) else "" for _, r in body])) for i, h in enumerate(header)]
         by_name = {f.name: f for f in declared}
-        for f in declared:
-            if f.name not in header:
-                self.error(f.loc, f"field '{f.name}' is not a column of {rel}", did_you_mean(f.name, header))
-        for h in header:
-            if h not in by_name and not (h == ROW_SOURCE and not self.table.source):
-                self.error(SourceLocation(rel, header_line), f"column '{h}' is not in the schema {self.schema.rel}")
+        unknown = [f for f in declared if f.name not in header]
+        extra = [h for h in header if h not in by_name and not (h == ROW_SOURCE and not self.table.source)]
+        paired = len(unknown) == len(extra)  # a renamed column: one error at the field, naming the column
+        for i, f in enumerate(unknown):
+            hint = f"{rel} has '{extra[i]}', which the schema does not name" if paired else did_you_mean(f.name, header)
+            self.error(f.loc, f"field '{f.name}' is not a column of {rel}", hint)
+        for h in extra if not paired else ():
+            self.error(SourceLocation(rel, header_line), f"column '{h}' is not in the schema {self.schema.rel}")
         for k in self.key:
             if k not in header:
                 self.error(SourceLocation(self.schema.rel, 1), f"primaryKey names '{k}', which is not a column")

@@ -200,16 +200,16 @@ class UnitTable:
     def define(self, name: str, definition: str) -> UnitSpec:
         """A unit of the report's own: NAME = [number] unit expression (boe = 6.1178632 GJ)."""
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise UnitError(f"unit name '{name}' must be letters, digits and underscores, starting with a letter")
+            raise UnitError("a unit's name is letters, digits and underscores, starting with a letter")
         if _kind(name, self.nouns) is not None:
-            raise UnitError(f"unit '{name}' is already a unit of factpress's own")
+            raise UnitError("the name is already one of factpress's own units")
         m = re.match(r"^\s*([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)?\s*(.*?)\s*$", definition)
         number = Fraction(Decimal(m.group(1))) if m.group(1) else Fraction(1)
         if not m.group(2):
-            raise UnitError(f"unit '{name}': a definition names a unit it is made of, such as '6.1178632 GJ'")
+            raise UnitError("a definition names the unit it is made of, such as '6.1178632 GJ'")
         inner = self.parse(m.group(2))
         if inner.offset:
-            raise UnitError(f"unit '{name}': a unit cannot be defined from one with an offset ({inner.written})")
+            raise UnitError(f"a unit cannot be defined from one with an offset ({inner.written})")
         spec = UnitSpec(name, "measure", "{n} " + name, name, inner.dims, inner.factor * number)
         self.own[name] = spec
         self._defs.append((name, definition))
@@ -263,7 +263,7 @@ class UnitTable:
         except ImportError:  # pragma: no cover - the unit library is a dependency
             pass
         folded = [n for n in names if n.lower() == atom.lower()] or _recased(atom)
-        close = folded or difflib.get_close_matches(atom, names, n=1, cutoff=0.7)
+        close = folded or difflib.get_close_matches(atom, names, n=1, cutoff=0.7) or _prefixed(atom, names)
         return f"did you mean {' or '.join(repr(c) for c in close[:2])}?" if close else ""
 
 
@@ -277,6 +277,19 @@ def _recased(atom: str) -> list[str]:
         if variant != atom and library_atom(variant) is not None:
             found.append(variant)
     return sorted(found)  # upper case first: MWh before mWh
+
+
+def _prefixed(atom: str, names: list[str]) -> list[str]:
+    """A prefixed unit close to the atom: MWhh -> MWh (the prefix kept, the unit's name corrected)."""
+    try:
+        prefixes = sorted((p for p in registry()._prefixes if p and atom.startswith(p)), key=len, reverse=True)
+    except ImportError:  # pragma: no cover
+        return []
+    for prefix in prefixes:
+        for name in difflib.get_close_matches(atom[len(prefix):], names, n=3, cutoff=0.6):
+            if library_atom(prefix + name) is not None:
+                return [prefix + name]
+    return []
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
