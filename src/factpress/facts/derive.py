@@ -162,4 +162,5 @@ def derive_facts(book: FactBook, pending: list[Fact], diags: Diagnostics) -> Non
             fail(fid)
 
     for fact in pending:
+        book.inputs.update(fact_ids(fact.recipe.node))
         visit(fact.id)

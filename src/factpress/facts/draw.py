@@ -147,16 +147,26 @@ def _shown(value: Decimal | Fraction, f: Field | None, fact: Fact, recipe: DrawR
     return (exact_decimal(exact) if exact_decimal(exact) is not None else exact), "none", target
 
 
+def _found(table: Table, recipe: DrawRecipe, rows, cell, f: Field | None, value, unit: UnitSpec) -> str:
+    """What the table holds, for a message: "content/data/x.csv:52 has 21933 in column 'c'"."""
+    text = group(plain(to_decimal(cell, otherwise=6)))
+    if len(rows) == 1 and f is not None:
+        found = f"{table.path}:{rows[0].line} has {text} in column '{f.name}'"
+    else:
+        found = f"the {recipe.aggregate} of {len(rows)} rows of {table.path} (lines {_lines(rows)}) is {text}"
+    if f is not None and unit.written != (f.unit or unit.written):
+        found += f", {group(plain(to_decimal(value, otherwise=6)))} {unit.written}"
+    return found
+
+
 def draw(fact: Fact, recipe: DrawRecipe, table: Table) -> Fact:
     """The fact with its value, unit, scale and sources from the table; DrawError when it cannot be."""
     rows = _select(table, recipe)
-    value, f, rows = _reduce(table, recipe, rows)
-    value, scale, unit = _shown(value, f, fact, recipe, table)
+    cell, f, rows = _reduce(table, recipe, rows)
+    value, scale, unit = _shown(cell, f, fact, recipe, table)
     if recipe.value is not None and Fraction(recipe.value) != Fraction(value):
-        place = (f"{table.path}:{rows[0].line} has {group(plain(to_decimal(value)))} in column '{f.name}'" if len(rows) == 1
-                 else f"the {recipe.aggregate} of {len(rows)} rows of {table.path} (lines {_lines(rows)}) is "
-                      f"{group(plain(to_decimal(value, otherwise=6)))}")
-        raise DrawError(recipe.value_loc or recipe.loc, f"value {plain(recipe.value)} disagrees with the table: {place}")
+        raise DrawError(recipe.value_loc or recipe.loc, f"value {plain(recipe.value)} disagrees with the table: "
+                        + _found(table, recipe, rows, cell, f, value, unit))
     q = fact.quantity
     quantity = replace(q, value=value, unit=unit.written, scale=scale, spec=unit, noun=q.noun or (f.noun if f else ""))
     sources = table.sources if table.source else tuple(dict.fromkeys(r.source for r in rows))

@@ -119,6 +119,7 @@ class FactBook:
     facts: dict[str, Fact] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     tables: dict = field(default_factory=dict)  # name -> facts.tables.Table, in file order
+    inputs: set[str] = field(default_factory=set)  # the facts formulas read (those that failed too)
     invalid: set[str] = field(default_factory=set)  # defined, but with errors already reported
     incomplete: bool = False  # a facts file could not be read: any id may have been in it
     sources_incomplete: bool = False

@@ -142,8 +142,7 @@ def _unused(site: Site, diags: Diagnostics) -> None:
     """Facts no page, chart, key figure or derived fact uses (a data-only fact is published on the Data
     page by intent), and sources no fact or table cites."""
     book = site.book
-    inputs = {i for f in book.facts.values() if f.derivation for i in f.derivation.inputs}
-    used = set(site.cited_by) | set(site.settings.key_figures) | site.charts.facts_read | inputs
+    used = set(site.cited_by) | set(site.settings.key_figures) | site.charts.facts_read | book.inputs
     for fact in book.facts.values():
         if fact.id not in used and not fact.data_only:
             diags.warning(fact.loc, f"fact '{fact.id}' is not used on any page or chart", "mark it 'data_only: true' to "
