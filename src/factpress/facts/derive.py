@@ -4,6 +4,7 @@ rounded once, at display. Cycles, unknown ids and division by zero are errors at
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import ClassVar
 from decimal import Decimal
 from fractions import Fraction
 
@@ -16,6 +17,7 @@ from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
 @dataclass(frozen=True)
 class FormulaRecipe:
+    kind: ClassVar[str] = "formula"
     text: str
     node: Node
     loc: SourceLocation

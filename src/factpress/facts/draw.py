@@ -3,6 +3,7 @@ matching rows, and gives the fact its value, unit, scale and source from the tab
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import ClassVar
 from decimal import Decimal
 from fractions import Fraction
 
@@ -27,6 +28,7 @@ class Condition:
 
 @dataclass(frozen=True)
 class DrawRecipe:
+    kind: ClassVar[str] = "from"
     table: str
     where: tuple[Condition, ...]
     column: str

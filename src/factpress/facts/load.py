@@ -4,13 +4,9 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from factpress.facts.derive import derive_facts
-from factpress.facts.draw import DrawRecipe, draw_facts
 from factpress.facts.model import Fact, FactBook, Source
 from factpress.facts.periods import period_problem
 from factpress.facts.quantities import CHANGE_BASES, CHANGE_UNITS, SCALES, Change, Quantity, parse_fraction
-from factpress.facts.recipes import read_draw, read_formula, read_unit
-from factpress.facts.tables import load_tables
 from factpress.facts.units import UnitError, UnitSpec, UnitTable
 from factpress.project.fields import Reader, did_you_mean
 from factpress.project.files import Sources
@@ -60,6 +56,17 @@ def _load_source(m: YMap, diags: Diagnostics) -> Source | None:
     return src if sid else None
 
 
+def _read_unit(r: Reader, units: UnitTable, required: bool) -> UnitSpec | None:
+    text = r.text("unit", required=required)
+    if not text:
+        return None
+    try:
+        return units.parse(text)
+    except UnitError as exc:
+        r.error("unit", exc.message, exc.hint)
+        return None
+
+
 def _load_value(r: Reader, unit: UnitSpec | None, required: bool):
     raw = r.m.get("value")
     if unit is not None and unit.kind == "fraction" and isinstance(raw, str):
@@ -94,7 +101,7 @@ def _load_fact(m: YMap, diags: Diagnostics, units: UnitTable) -> tuple[Fact, boo
                                          "not from two of them")
 
     label = r.text("label", required=True)
-    unit = read_unit(r, units, required=not drawn)
+    unit = _read_unit(r, units, required=not drawn)
     value = _load_value(r, unit, required=not (drawn or derived))
     scale = r.choice("scale", tuple(SCALES), default="none")
     if (drawn or derived) and "scale" in m:
@@ -113,7 +120,11 @@ def _load_fact(m: YMap, diags: Diagnostics, units: UnitTable) -> tuple[Fact, boo
     display_scale = r.choice("display_scale", tuple(SCALES) + ("auto",))
     if isinstance(value, Fraction) and (unit is None or unit.kind != "fraction"):
         r.error("value", "only a fact with unit 'fraction' can be written as a fraction")
-    recipe = read_draw(r, value, unit) if drawn else read_formula(r, value, unit) if derived else None
+    recipe = None
+    if drawn or derived:  # what reads tables and formulas is imported only for a report that has them
+        from factpress.facts.recipes import read_draw, read_formula
+
+        recipe = read_draw(r, value, unit) if drawn else read_formula(r, value, unit)
     quantity = Quantity(value if value is not None else Decimal(0), unit.written if unit else "count", scale,
                         r.text("noun"), bool(r.get("approx", bool, default=False)), decimals, display_scale, unit)
     fact = Fact(fid, label, quantity, period, region, entity, r.text("source", required=not (drawn or derived)),
@@ -202,7 +213,7 @@ def _load_fact_files(sources: Sources, book: FactBook, diags: Diagnostics, cache
             elif fact.recipe is None:
                 book.facts[fact.id] = fact
             else:
-                (drawn if isinstance(fact.recipe, DrawRecipe) else derived).append(fact)
+                (drawn if fact.recipe.kind == "from" else derived).append(fact)
     return list(seen), drawn, derived
 
 
@@ -214,9 +225,19 @@ def load_facts(sources: Sources, diags: Diagnostics, cache: BuildCache | None = 
     _load_sources(sources, book, diags, cache)
     units = unit_table(settings, diags)
     failed = {rel.rsplit("/", 1)[1][:-4] for rel in sources.failed if rel.startswith("content/data/") and rel.endswith(".csv")}
-    book.tables = load_tables(sources.files, units, None if book.sources_incomplete else book.sources, diags, cache, failed)
+    if failed or sources.of_kind("data") or sources.of_kind("table-schema"):
+        from factpress.facts.tables import load_tables
+
+        book.tables = load_tables(sources.files, units, None if book.sources_incomplete else book.sources, diags, cache,
+                                  failed)
     order, drawn, derived = _load_fact_files(sources, book, diags, cache, units)
-    draw_facts(book, drawn, diags)
-    derive_facts(book, derived, diags)
+    if drawn:
+        from factpress.facts.draw import draw_facts
+
+        draw_facts(book, drawn, diags)
+    if derived:
+        from factpress.facts.derive import derive_facts
+
+        derive_facts(book, derived, diags)
     book.facts = {fid: book.facts[fid] for fid in order if fid in book.facts}
     return book

@@ -3,7 +3,6 @@ an ISO 8601 interval of two (2001/2017, 2020-01/2020-06), checked against the ca
 in words ("first half of 2020", "2001–2017", "January–June 2020")."""
 from __future__ import annotations
 
-import calendar
 import re
 
 PERIOD_RE = re.compile(
@@ -11,6 +10,12 @@ PERIOD_RE = re.compile(
 )
 MONTHS = ("January February March April May June July August September October November December").split()
 FORMS = "YYYY, YYYY-H1, YYYY-Q2, YYYY-MM, YYYY-MM-DD or an interval such as 2001/2017"
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _form(m: re.Match) -> str:
@@ -36,7 +41,7 @@ def period_problem(period: str) -> str:
     if not all(matches):
         return f"period '{period}' is not {FORMS}"
     for end, m in zip(ends, matches):
-        if m["d"] and int(m["d"]) > calendar.monthrange(int(m["y"]), int(m["m"]))[1]:
+        if m["d"] and int(m["d"]) > days_in_month(int(m["y"]), int(m["m"])):
             return f"period '{period}': {end} is not a day of the calendar"
     if len(ends) == 2:
         start, end = matches

@@ -1,5 +1,5 @@
-"""Reading how a fact gets its number when it does not type it: `unit:` through the report's unit
-table, `from:` (a table's cell or rows) and `formula:` (other facts), each with its file:line."""
+"""Reading how a fact gets its number when it does not type it: `from:` (a table's cell or rows)
+and `formula:` (other facts), each with its file:line."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,23 +7,12 @@ from decimal import Decimal
 from factpress.facts.derive import FormulaRecipe
 from factpress.facts.draw import AGGREGATES, Condition, DrawRecipe
 from factpress.facts.formula import FormulaError, parse_formula
-from factpress.facts.units import UnitError, UnitSpec, UnitTable
+from factpress.facts.units import UnitSpec
 from factpress.project.fields import Reader
 from factpress.project.strict_yaml import INVALID, YList, YMap
 
 FROM_FIELDS = {"table", "where", "column", "aggregate"}
 RANGE_FIELDS = {"from", "to"}
-
-
-def read_unit(r: Reader, units: UnitTable, required: bool) -> UnitSpec | None:
-    text = r.text("unit", required=required)
-    if not text:
-        return None
-    try:
-        return units.parse(text)
-    except UnitError as exc:
-        r.error("unit", exc.message, exc.hint)
-        return None
 
 
 def _condition(where: YMap, column: str, r: Reader) -> Condition | None:

@@ -5,7 +5,6 @@ NAME.csv:LINE; a table without a schema has its column types inferred and cites 
 in its `source` column."""
 from __future__ import annotations
 
-import calendar
 import csv
 import hashlib
 import io
@@ -13,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from factpress.facts.periods import days_in_month
 from factpress.facts.quantities import SCALES, group, plain
 from factpress.facts.units import UnitError, UnitSpec, UnitTable, pretty
 from factpress.project.fields import Reader, did_you_mean
@@ -143,7 +143,7 @@ def cell_value(text: str, kind: str):
             return text in TRUE
         raise ValueError
     m = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])" + (r"-(\d{2})" if kind == "date" else ""), text)
-    if not m or (kind == "date" and not 1 <= int(m[3]) <= calendar.monthrange(int(m[1]), int(m[2]))[1]):
+    if not m or (kind == "date" and not 1 <= int(m[3]) <= days_in_month(int(m[1]), int(m[2]))):
         raise ValueError
     return text
 

@@ -35,8 +35,8 @@ DIM_WORDS = {
     (("m", 3), ("s", -1)): "a flow", (("kg", 1), ("m", 1), ("s", -2)): "a force",
     (("kg", 1), ("m", -1), ("s", -2)): "a pressure",
 }
-ATOM_RE = re.compile(r"[A-Za-z_°µμΩ%$€£¥][\w°µμΩ%$€£¥]*[²³¹⁰⁴-⁹]*")
-TOKEN_RE = re.compile(r"\s*(?:(\*\*|\^)\s*(-?\d+)|([*·/()])|(" + ATOM_RE.pattern + r"))")
+ATOM = r"[A-Za-z_°µμΩ%$€£¥][\w°µμΩ%$€£¥]*[²³¹⁰⁴-⁹]*"
+TOKEN = r"\s*(?:(\*\*|\^)\s*(-?\d+)|([*·/()])|(" + ATOM + r"))"  # compiled on first use (re keeps it)
 
 
 class UnitError(ValueError):
@@ -296,7 +296,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     out, pos = [], 0
     text = text.rstrip()
     while pos < len(text):
-        m = TOKEN_RE.match(text, pos)
+        m = re.compile(TOKEN).match(text, pos)
         if not m or m.end() == pos:
             raise UnitError(f"'{text}' is not a unit expression (units are combined with *, / and ^)")
         if m.group(2) is not None:
