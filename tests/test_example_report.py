@@ -89,3 +89,42 @@ def test_a_csv_edit_changes_drawn_and_derived_facts_the_charts_and_the_pdf_in_on
         assert text in after, text
     for text in ("21.9 TWh", "38.8%", "56.5 TWh"):
         assert text not in after, text
+
+
+TOOLS = Path(__file__).resolve().parent / "tools" / "node_modules"
+VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = TOOLS / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(not VNU.exists() or not AXE.exists() or not Path("/usr/bin/chromium").exists(),
+                    reason="npm tools or chromium missing: run scripts/test.sh")
+def test_the_example_pages_are_valid_html_and_pass_axe_light_and_dark(example):
+    """The Data page with its tables and derived facts, and the pages with charts from a table."""
+    assert cli("build", example).exit_code == 0
+    site = example / "site"
+    pages = sorted(p for p in site.rglob("*.html"))
+    run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
+                         capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    assert [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
+    from playwright.sync_api import sync_playwright
+
+    axe = AXE.read_text()
+    found = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        for scheme in ("light", "dark"):
+            context = browser.new_context(color_scheme=scheme)
+            for name in ("data.html", "renewables.html", "mix.html", "sources.html"):
+                page = context.new_page()
+                page.goto((site / name).as_uri())
+                page.add_script_tag(content=axe)
+                result = page.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: "
+                                       "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+                found[(scheme, name)] = [f"{v['id']}: {v['nodes'][0]['target']}" for v in result["violations"]]
+                page.close()
+            context.close()
+        browser.close()
+    assert {k: v for k, v in found.items() if v} == {}

@@ -14,7 +14,8 @@ def generation_by_source(facts):
     return alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("year:T", title=rows.title_of("year"), axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 2})),
         y=alt.Y("net_generation:Q", title=rows.label("net_generation")),
-        color=alt.Color("source:N", title=rows.title_of("source"), sort=["Fossil Fuels", "Renewables", "Nuclear Energy"]),
+        color=alt.Color("source:N", title=rows.title_of("source"), sort=["Fossil Fuels", "Renewables", "Nuclear Energy"],
+                        legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("year:T", title=rows.title_of("year"), format="%Y"),
                  alt.Tooltip("source:N", title=rows.title_of("source")),
                  alt.Tooltip("net_generation:Q", title=rows.label("net_generation"), format=",")],
