@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -33,11 +34,21 @@ def pdf_text(pdf: Path) -> str:
     return " ".join(text.split())
 
 
-def test_the_example_checks_strict_and_builds(example):
-    check = cli("check", "--strict", example)
+@pytest.fixture(scope="module")
+def built_example(tmp_path_factory):
+    """The example checked --strict and built once: (check output, build output, project)."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1600000000")
+    target = tmp_path_factory.mktemp("example") / "iowa-electricity"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("site", ".factpress-cache", "__pycache__"))
+    check = cli("check", "--strict", target)
+    build = cli("build", target)
+    return check, build, target
+
+
+def test_the_example_checks_strict_and_builds(built_example):
+    check, build, example = built_example
     assert check.exit_code == 0, check.output
     assert check.output.strip() == "ok: 16 facts, 1 sources, 3 pages, 2 charts; 0 warnings"
-    build = cli("build", example)
     assert build.exit_code == 0, build.output
     site = example / "site"
     facts = facts_of(site)
@@ -100,9 +111,10 @@ AXE = TOOLS / "axe-core" / "axe.min.js"
 @pytest.mark.browser
 @pytest.mark.skipif(not VNU.exists() or not AXE.exists() or not Path("/usr/bin/chromium").exists(),
                     reason="npm tools or chromium missing: run scripts/test.sh")
-def test_the_example_pages_are_valid_html_and_pass_axe_light_and_dark(example):
+def test_the_example_pages_are_valid_html_and_pass_axe_light_and_dark(built_example):
     """The Data page with its tables and derived facts, and the pages with charts from a table."""
-    assert cli("build", example).exit_code == 0
+    _, build, example = built_example
+    assert build.exit_code == 0, build.output
     site = example / "site"
     pages = sorted(p for p in site.rglob("*.html"))
     run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
