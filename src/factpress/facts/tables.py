@@ -183,6 +183,7 @@ class _TableReader:
                            schema_file.rel if schema_file else "")
         self.missing = ("",)
         self.key: list[str] = []
+        self.broken = False  # the schema could not be read (reported): nothing more is said of what it lacks
 
     def error(self, loc: SourceLocation, message: str, hint: str = "") -> None:
         self.diags.error(loc, f"{self.owner}: {message}", hint, code="table")
@@ -206,6 +207,7 @@ class _TableReader:
         if not isinstance(data, YMap):
             if data is not None or not self.schema.text.strip():
                 self.error(SourceLocation(self.schema.rel, 1), "a table schema is a mapping with 'fields:' and 'source:'")
+            self.broken = True
             return None
         r = Reader(data, self.diags, self.owner, TABLE_FIELDS)
         t = self.table
@@ -268,7 +270,7 @@ class _TableReader:
         body = records[1:]
         t.fields = self._fields(header, declared, body, header_line)
         row_source = not t.source and ROW_SOURCE in header
-        if not t.source and not row_source:
+        if not t.source and not row_source and not self.broken:
             where = SourceLocation(t.schema_path or rel, 1)
             self.diags.error(where, f"{self.owner} has no source: give the table one in "
                        f"{t.schema_path or f'content/data/{self.name}.yaml'} ('source: ID') "
