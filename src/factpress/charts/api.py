@@ -8,6 +8,7 @@ import contextlib
 import contextvars
 import inspect
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Callable
 
 
@@ -98,9 +99,9 @@ class FactsView:
 
     def __init__(self, book, data_dir=None):
         self._book = book
-        self._data_dir = data_dir
+        self._data_dir = data_dir  # unused: tables come parsed and checked in the book
         self.read: list[str] = []
-        self.tables: dict[str, str] = {}  # table name -> its text, for the cache key
+        self.tables: dict[str, str] = {}  # table name -> the digest of its CSV and schema, for the cache key
         self.table_sources: list[str] = []
         self.selected = False
 
@@ -141,38 +142,62 @@ class FactsView:
         return facts
 
 
-    def table(self, name: str) -> list[dict]:
-        """Rows of content/data/NAME.csv as dicts; numbers become floats. Every row cites a
-        source in its `source` column, so a longer series is as traceable as a fact."""
-        import csv
-        import io
-
-        rel = f"content/data/{name}.csv"
-        path = self._data_dir / f"{name}.csv" if self._data_dir else None
-        if path is None or not path.is_file():
+    def table(self, name: str) -> "TableRows":
+        """Rows of content/data/NAME.csv as dicts of typed values (numbers as floats, whole numbers
+        and years as ints, dates as YYYY-MM-DD text, a missing value as None), in the table's scale
+        and unit; the result also knows each column's title and unit (see TableRows)."""
+        table = self._book.tables.get(name)
+        if table is None:
+            rel = f"content/data/{name}.csv"
             raise TableError(rel, 0, f"no table '{name}' (looked for {rel})")
-        text = path.read_text(encoding="utf-8")
-        self.tables[name] = text
-        reader = csv.DictReader(io.StringIO(text))
-        if "source" not in (reader.fieldnames or []):
-            raise TableError(rel, 1, "a data table needs a 'source' column naming each row's source")
-        rows = []
-        for row in reader:
-            line = reader.line_num
-            source = (row.get("source") or "").strip()
-            if source not in self._book.sources:
-                raise TableError(rel, line, f"row cites unknown source '{source}'")
+        self.tables[name] = table.digest
+        for source in table.sources:
             if source not in self.table_sources:
                 self.table_sources.append(source)
-            rows.append({k: _number(v) for k, v in row.items()})
-        return rows
+        return TableRows(table)
 
 
-def _number(text):
-    try:
-        return float(text) if text not in (None, "") and text.strip().lstrip("-").replace(".", "", 1).isdigit() else text
-    except ValueError:
-        return text
+@dataclass(frozen=True)
+class Column:
+    """What a table's schema says of one column."""
+
+    name: str
+    title: str
+    type: str
+    unit: str  # as the schema writes it: "MWh"; "" for none
+    unit_text: str  # as readers see it, with the scale: "thousand MWh"
+    label: str  # the title with the unit, for an axis: "Net generation (thousand MWh)"
+    description: str
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+class TableRows(list):
+    """A table's rows, a list of dicts as Altair's alt.Data(values=...) takes them, that also knows
+    the table: .title, .description, .columns (name -> Column) and .label(name) for an axis title."""
+
+    def __init__(self, table):
+        names = [f.name for f in table.fields]
+        super().__init__({n: _plain(c) for n, c in zip(names, row.cells)} for row in table.rows)
+        self.name = table.name
+        self.title = table.title or table.name
+        self.description = table.description
+        self.columns = {f.name: Column(f.name, f.title, f.type, f.unit, f.unit_text, f.label, f.description)
+                        for f in table.fields}
+
+    def label(self, column: str) -> str:
+        """The column's title with its unit: "Net generation (thousand MWh)"."""
+        return self.columns[column].label
+
+    def title_of(self, column: str) -> str:
+        return self.columns[column].title
+
+    def unit_of(self, column: str) -> str:
+        return self.columns[column].unit_text
 
 
 def defining_line(exc: BaseException, chart_file: str) -> int:

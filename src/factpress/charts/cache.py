@@ -41,7 +41,8 @@ def facts_key(book: FactBook, rec: dict) -> str:
 
 
 def tables_key(tables: dict[str, str]) -> dict[str, str]:
-    return {name: _sha(text) for name, text in tables.items()}
+    """The tables a chart read, by the digest the facts stage gave each (its CSV and schema)."""
+    return {name: _sha(digest) for name, digest in tables.items()}
 
 
 class ChartCache:
@@ -111,8 +112,8 @@ class ChartCache:
             if rec["facts"] != facts_key(book, rec) or rec["out"] != self.out_key(payload(rec)) or not self.has(rec["out"]):
                 return None
             for name, digest in rec["tables"].items():
-                path = self.data_dir / f"{name}.csv"
-                if not path.is_file() or _sha(path.read_text(encoding="utf-8")) != digest:
+                table = book.tables.get(name)
+                if table is None or _sha(table.digest) != digest:
                     return None
         return manifest["charts"]
 

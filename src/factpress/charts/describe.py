@@ -32,13 +32,26 @@ def number_text(value, language: str = "en") -> str:
     return format_decimal(exact, locale=babel_locale(language), decimal_quantization=False)
 
 
-def cell_text(value, column: Column, language: str = "en") -> str:
-    from factpress.shared.locale import long_date
+def date_style(values) -> str:
+    """How precisely a column's dates are worth writing: 'year' when all fall on 1 January,
+    'month' when all on a first of the month, else 'day'."""
+    days = [v for v in values if isinstance(v, str) and len(v) == 10]
+    if days and all(v.endswith("-01-01") for v in days):
+        return "year"
+    if days and all(v.endswith("-01") for v in days):
+        return "month"
+    return "day"
+
+
+def cell_text(value, column: Column, language: str = "en", style: str = "day") -> str:
+    from factpress.shared.locale import long_date, month_year
 
     if value is None:
         return ""
-    if column.kind == "date" and isinstance(value, str):
-        return long_date(value[:10], language) if len(value) == 10 else value
+    if column.kind == "date" and isinstance(value, str) and len(value) == 10:
+        if style == "year":
+            return value[:4]
+        return month_year(value, language) if style == "month" else long_date(value, language)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, float)) and column.kind == "number":
@@ -107,8 +120,10 @@ def _series_summary(rows, measure_i: int, dim_i: int, measure: Column, dim: Colu
     def show(v):
         return _value_text(v, measure, chart.facts_read, book, language)
 
+    style = date_style([v[1] for v in values])
+
     def where(d):
-        return cell_text(d, dim, language)
+        return cell_text(d, dim, language, style)
 
     hi, lo = max(values, key=lambda v: v[0]), min(values, key=lambda v: v[0])
     name = measure.title[:1].lower() + measure.title[1:] if measure.title[:2] != measure.title[:2].upper() else measure.title

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from factpress.charts.build import write_bundle
 from factpress.charts.cache import ChartCache
-from factpress.charts.describe import accessible_svg, cell_text, describe, table_csv
+from factpress.charts.describe import accessible_svg, cell_text, date_style, describe, table_csv
 from factpress.charts.model import ChartOutput
 from factpress.charts.responsive import WIDE_WIDTH
 
@@ -48,7 +48,8 @@ class ChartView:
 def chart_sources(site, chart: ChartOutput) -> list:
     """The sources of the facts and table rows a chart read, in the order it read them."""
     book = site.book
-    ids = dict.fromkeys([book.facts[f].source for f in chart.facts_read if f in book.facts] + list(chart.table_sources))
+    ids = dict.fromkeys([s for f in chart.facts_read if f in book.facts for s in book.facts[f].sources]
+                        + list(chart.table_sources))
     return [book.sources[s] for s in ids if s in book.sources]
 
 
@@ -98,7 +99,8 @@ def make_view(site, chart: ChartOutput, options: dict, accessed: str = "") -> Ch
     iframe = (f'<iframe src="{url or f"charts/{cid}.html"}" title="{chart.title}" width="100%" '
               f'height="{_svg_height(chart.svg) + 200}" style="border:0" loading="lazy"></iframe>')
     accessed = accessed or long_date(site.settings.date, language)
-    rows = [[cell_text(v, c, language) for v, c in zip(row, table.columns)] for row in table.rows]
+    styles = [date_style([r[i] for r in table.rows]) for i in range(len(table.columns))]
+    rows = [[cell_text(v, c, language, s) for v, c, s in zip(row, table.columns, styles)] for row in table.rows]
     numeric = [c.kind == "number" for c in table.columns]
     return ChartView(cid, chart.title, chart.subtitle, chart.note, chart.source_line, chart_sources(site, chart),
                      wide, narrow, script_json(chart.spec), script_json(chart.spec_narrow or chart.spec),

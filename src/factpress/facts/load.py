@@ -5,16 +5,19 @@ from decimal import Decimal
 from fractions import Fraction
 
 from factpress.facts.model import Fact, FactBook, Source
-from factpress.facts.quantities import CHANGE_BASES, CHANGE_UNITS, PERIOD_RE, SCALES, UNITS, Change, Quantity, parse_fraction
+from factpress.facts.periods import period_problem
+from factpress.facts.quantities import CHANGE_BASES, CHANGE_UNITS, SCALES, Change, Quantity, parse_fraction
+from factpress.facts.units import UnitError, UnitSpec, UnitTable
 from factpress.project.fields import Reader, did_you_mean
 from factpress.project.files import Sources
+from factpress.project.settings import Settings
 from factpress.project.strict_yaml import YList, YMap, parse_yaml_file
 from factpress.shared.cache import BuildCache
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
 SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
 FACT_FIELDS = {"id", "label", "value", "scale", "unit", "noun", "period", "region", "entity", "source",
-               "change", "note", "tags", "approx", "decimals", "display_scale"}
+               "change", "note", "tags", "approx", "decimals", "display_scale", "from", "formula", "data_only"}
 CHANGE_FIELDS = {"value", "unit", "basis"}
 
 
@@ -53,15 +56,25 @@ def _load_source(m: YMap, diags: Diagnostics) -> Source | None:
     return src if sid else None
 
 
-def _load_value(r: Reader, unit: str):
+def _read_unit(r: Reader, units: UnitTable, required: bool) -> UnitSpec | None:
+    text = r.text("unit", required=required)
+    if not text:
+        return None
+    try:
+        return units.parse(text)
+    except UnitError as exc:
+        r.error("unit", exc.message, exc.hint)
+        return None
+
+
+def _load_value(r: Reader, unit: UnitSpec | None, required: bool):
     raw = r.m.get("value")
-    if unit == "fraction" and isinstance(raw, str):
+    if unit is not None and unit.kind == "fraction" and isinstance(raw, str):
         frac = parse_fraction(raw)
         if frac is None:
             r.error("value", f"a fraction is written like \"1/3\", not '{raw}'")
         return frac
-    value = r.get("value", Decimal, required=True)
-    return value
+    return r.get("value", Decimal, required=required)
 
 
 def _load_change(r: Reader) -> Change | None:
@@ -77,19 +90,26 @@ def _load_change(r: Reader) -> Change | None:
     return Change(value, unit, basis)
 
 
-def _load_fact(m: YMap, diags: Diagnostics) -> tuple[Fact, bool]:
+def _load_fact(m: YMap, diags: Diagnostics, units: UnitTable) -> tuple[Fact, bool]:
     errors_before = len(diags.errors)
     r = Reader(m, diags, "fact", FACT_FIELDS)
     fid = r.id()
     r.owner = f"fact '{fid}'" if fid else "fact"
+    drawn, derived = "from" in m, "formula" in m
+    if drawn and derived:
+        diags.error(m.key_at("formula"), f"{r.owner}: a fact takes its number from 'value:', 'from:' or 'formula:', "
+                                         "not from two of them")
 
     label = r.text("label", required=True)
-    unit = r.choice("unit", tuple(UNITS), required=True)
-    value = _load_value(r, unit or "")
+    unit = _read_unit(r, units, required=not drawn)
+    value = _load_value(r, unit, required=not (drawn or derived))
     scale = r.choice("scale", tuple(SCALES), default="none")
+    if (drawn or derived) and "scale" in m:
+        r.error("scale", "the scale of a fact drawn from a table or derived comes from it; use 'display_scale' "
+                         "to show it in another")
     period = r.text("period", required=True)
-    if period and not PERIOD_RE.match(period):
-        r.error("period", f"period '{period}' is not YYYY, YYYY-H1, YYYY-Q2, YYYY-MM or YYYY-MM-DD")
+    if period and period_problem(period):
+        r.error("period", period_problem(period))
     region, entity = r.text("region"), r.text("entity")
     if not region and not entity:
         diags.error(m.loc, f"{r.owner}: needs a 'region' or an 'entity'")
@@ -98,12 +118,20 @@ def _load_fact(m: YMap, diags: Diagnostics) -> tuple[Fact, bool]:
         r.error("decimals", "'decimals' must be from 0 to 10")
         decimals = None
     display_scale = r.choice("display_scale", tuple(SCALES) + ("auto",))
-    if isinstance(value, Fraction) and unit != "fraction":
+    if isinstance(value, Fraction) and (unit is None or unit.kind != "fraction"):
         r.error("value", "only a fact with unit 'fraction' can be written as a fraction")
-    quantity = Quantity(value if value is not None else Decimal(0), unit or "count", scale, r.text("noun"),
-                        bool(r.get("approx", bool, default=False)), decimals, display_scale)
-    fact = Fact(fid, label, quantity, period, region, entity, r.text("source", required=True), _load_change(r),
-                r.text("note"), tuple(r.strings("tags")), m.loc)
+    recipe = None
+    if drawn or derived:  # what reads tables and formulas is imported only for a report that has them
+        from factpress.facts.recipes import read_draw, read_formula
+
+        recipe = read_draw(r, value, unit) if drawn else read_formula(r, value, unit)
+    quantity = Quantity(value if value is not None else Decimal(0), unit.written if unit else "count", scale,
+                        r.text("noun"), bool(r.get("approx", bool, default=False)), decimals, display_scale, unit)
+    fact = Fact(fid, label, quantity, period, region, entity, r.text("source", required=not (drawn or derived)),
+                _load_change(r), r.text("note"), tuple(r.strings("tags")), m.loc,
+                data_only=bool(r.get("data_only", bool, default=False)), recipe=recipe)
+    if drawn and "source" in m:
+        r.error("source", "the source of a fact drawn from a table is the table's")
     return fact, bool(fid) and len(diags.errors) == errors_before
 
 
@@ -115,24 +143,23 @@ def _each_mapping(entries: YList, what: str, diags: Diagnostics):
             diags.error(entries.at(i), f"each {what} must be a mapping of fields")
 
 
-def _load_fact_once(m: YMap, diags: Diagnostics, cache: BuildCache | None) -> tuple[Fact, bool]:
+def _load_fact_once(m: YMap, diags: Diagnostics, cache: BuildCache | None, units: UnitTable) -> tuple[Fact, bool]:
     """A fact from its parsed mapping; with a cache that keeps inputs, the fact made from this very
-    mapping in the last build (kept alive, and so unchanged, while its file's text is)."""
+    mapping in the last build (kept alive, and so unchanged, while its file's text is) when the
+    report's own units are as they were."""
     if cache is None or not cache.keep:
-        return _load_fact(m, diags)
+        return _load_fact(m, diags, units)
     hit = cache.facts.get(id(m))
-    if hit is None or hit[0] is not m:
+    if hit is None or hit[0] is not m or hit[1] != units.key:
         local = Diagnostics()
-        fact, ok = _load_fact(m, local)
-        hit = (m, fact, ok, tuple(local.items))
+        fact, ok = _load_fact(m, local, units)
+        hit = (m, units.key, fact, ok, tuple(local.items))
         cache.facts.put(id(m), hit)
-    diags.items.extend(hit[3])
-    return hit[1], hit[2]
+    diags.items.extend(hit[4])
+    return hit[2], hit[3]
 
 
-def load_facts(sources: Sources, diags: Diagnostics, cache: BuildCache | None = None) -> FactBook:
-    book = FactBook(incomplete=sources.failed_under("content/facts/"),
-                    sources_incomplete=sources.failed_under("content/sources"))
+def _load_sources(sources: Sources, book: FactBook, diags: Diagnostics, cache: BuildCache | None) -> None:
     for file in sources.of_kind("sources"):
         data = parse_yaml_file(file.text, file.rel, diags, cache)
         book.sources_incomplete |= data is None
@@ -145,28 +172,72 @@ def load_facts(sources: Sources, diags: Diagnostics, cache: BuildCache | None = 
                 diags.error(src.loc, f"duplicate source '{src.id}' (first defined at {book.sources[src.id].loc})")
                 continue
             book.sources[src.id] = src
+
+
+def unit_table(settings: Settings | None, diags: Diagnostics) -> UnitTable:
+    """The units this report may use: factpress's, the unit library's and report.yaml's own."""
+    units = UnitTable({plural: singular for plural, singular, _ in settings.nouns} if settings else {})
+    for name, definition, loc in settings.units if settings else ():
+        try:
+            units.define(name, definition)
+        except UnitError as exc:
+            diags.error(loc, f"settings: unit '{name}': {exc.message}", exc.hint)
+    return units
+
+
+def _load_fact_files(sources: Sources, book: FactBook, diags: Diagnostics, cache: BuildCache | None,
+                     units: UnitTable) -> tuple[list[str], list[Fact], list[Fact]]:
+    """Every fact in file order; those drawn from tables and those derived are left to resolve."""
     seen: dict[str, SourceLocation] = {}
-    checked: list[Fact] = []
+    drawn: list[Fact] = []
+    derived: list[Fact] = []
     for file in sources.of_kind("facts"):
         before = len(diags.errors)
         data = parse_yaml_file(file.text, file.rel, diags, cache)
         book.incomplete |= len(diags.errors) > before and not isinstance(data, YMap)
         entries = _entries(data, file.rel, "facts", diags, data is None and _only_comments(file.text))
         for m in _each_mapping(entries or [], "fact", diags):
-            fact, ok = _load_fact_once(m, diags, cache)
+            fact, ok = _load_fact_once(m, diags, cache, units)
             if not fact.id:
                 continue
             if fact.id in seen:
                 diags.error(fact.loc, f"duplicate fact '{fact.id}' (first defined at {seen[fact.id]})")
                 continue
             seen[fact.id] = fact.loc
-            checked.append(fact)
-            if ok:
+            if fact.source and fact.source not in book.sources and not book.sources_incomplete:
+                hint = did_you_mean(fact.source, book.sources) or "sources are listed in content/sources.yaml"
+                diags.error(fact.loc, f"fact '{fact.id}': unknown source '{fact.source}'", hint)
+                ok = False
+            if not ok:
+                book.invalid.add(fact.id)
+            elif fact.recipe is None:
                 book.facts[fact.id] = fact
             else:
-                book.invalid.add(fact.id)
-    for fact in checked:
-        if fact.source and fact.source not in book.sources and not book.sources_incomplete:
-            hint = did_you_mean(fact.source, book.sources) or "sources are listed in content/sources.yaml"
-            diags.error(fact.loc, f"fact '{fact.id}': unknown source '{fact.source}'", hint)
+                (drawn if fact.recipe.kind == "from" else derived).append(fact)
+    return list(seen), drawn, derived
+
+
+def load_facts(sources: Sources, diags: Diagnostics, cache: BuildCache | None = None,
+               settings: Settings | None = None) -> FactBook:
+    """Sources, tables and facts; facts drawn from tables and derived ones resolved, in file order."""
+    book = FactBook(incomplete=sources.failed_under("content/facts/"),
+                    sources_incomplete=sources.failed_under("content/sources"))
+    _load_sources(sources, book, diags, cache)
+    units = unit_table(settings, diags)
+    failed = {rel.rsplit("/", 1)[1][:-4] for rel in sources.failed if rel.startswith("content/data/") and rel.endswith(".csv")}
+    if failed or sources.of_kind("data") or sources.of_kind("table-schema"):
+        from factpress.facts.tables import load_tables
+
+        book.tables = load_tables(sources.files, units, None if book.sources_incomplete else book.sources, diags, cache,
+                                  failed)
+    order, drawn, derived = _load_fact_files(sources, book, diags, cache, units)
+    if drawn:
+        from factpress.facts.draw import draw_facts
+
+        draw_facts(book, drawn, diags)
+    if derived:
+        from factpress.facts.derive import derive_facts
+
+        derive_facts(book, derived, diags)
+    book.facts = {fid: book.facts[fid] for fid in order if fid in book.facts}
     return book

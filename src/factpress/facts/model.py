@@ -1,9 +1,11 @@
 """The fact model: sources, facts with their quantities, and the book that holds them."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from factpress.facts.quantities import Change, Quantity, period_text
+from factpress.facts.periods import period_text
+from factpress.facts.quantities import Change, Quantity
 from factpress.project.fields import did_you_mean
 from factpress.shared.diagnostics import SourceLocation
 
@@ -20,6 +22,50 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """How a derived fact was computed: its formula, the facts it reads (in order) and each input as
+    readers see it, "label, period: value", so what shows it changes when an input does."""
+
+    formula: str
+    inputs: tuple[str, ...]
+    shown: tuple[str, ...]
+
+    @property
+    def parts(self) -> list[tuple[str, str]]:
+        """The formula as (text, fact id) pieces, the id '' for what is not a fact: for linking its inputs."""
+        pieces = re.split(r"(?<![a-z0-9-])([a-z0-9]+(?:-[a-z0-9]+)*)(?![a-z0-9-])", self.formula)
+        return [(p, p if p in self.inputs else "") for p in pieces if p]
+
+    @property
+    def inputs_shown(self) -> list[tuple[str, str]]:
+        return list(zip(self.inputs, self.shown))
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """Where a fact drawn from a table came from: the table, the file as published beside the site,
+    the column, the rows' lines and how they were reduced ("" for one cell)."""
+
+    table: str
+    path: str  # data/NAME.csv
+    column: str
+    lines: tuple[int, ...]
+    aggregate: str = ""
+
+    @property
+    def place(self) -> str:
+        """Where in the table: "data/x.csv:52", "data/x.csv, sum of 3 rows"."""
+        return f"{self.path}:{self.words}" if len(self.lines) == 1 and not self.aggregate else f"{self.path}, {self.words}"
+
+    @property
+    def words(self) -> str:
+        """The rows in words: "52" for one cell, "max, line 10", "sum of 3 rows"."""
+        if len(self.lines) == 1:
+            return f"{self.aggregate}, line {self.lines[0]}" if self.aggregate else str(self.lines[0])
+        return f"{self.aggregate} of {len(self.lines)} rows"
+
+
+@dataclass(frozen=True)
 class Fact:
     id: str
     label: str
@@ -32,6 +78,15 @@ class Fact:
     note: str
     tags: tuple[str, ...]
     loc: SourceLocation
+    sources: tuple[str, ...] = ()  # every source it cites: a derived fact cites its inputs' sources
+    data_only: bool = False  # published on the Data page and in the downloads, cited by no page
+    derivation: Derivation | None = None
+    drawn: Drawn | None = None
+    recipe: object = field(default=None, repr=False, compare=False)  # from: or formula: as read, until resolved
+
+    def __post_init__(self):
+        if not self.sources and self.source:
+            object.__setattr__(self, "sources", (self.source,))
 
     @property
     def value_text(self) -> str:
@@ -55,13 +110,16 @@ class Fact:
 
     def fingerprint(self) -> str:
         """Everything that can change how this fact shows anywhere."""
-        return repr((self.label, self.quantity, self.period, self.region, self.entity, self.source, self.change, self.note, self.tags))
+        return repr((self.label, self.quantity, self.period, self.region, self.entity, self.sources, self.change, self.note,
+                     self.tags, self.data_only, self.derivation, self.drawn))
 
 
 @dataclass
 class FactBook:
     facts: dict[str, Fact] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    tables: dict = field(default_factory=dict)  # name -> facts.tables.Table, in file order
+    inputs: set[str] = field(default_factory=set)  # the facts formulas read (those that failed too)
     invalid: set[str] = field(default_factory=set)  # defined, but with errors already reported
     incomplete: bool = False  # a facts file could not be read: any id may have been in it
     sources_incomplete: bool = False
@@ -72,7 +130,10 @@ class FactBook:
         return self.incomplete or any(loose == bad.lower().replace("_", "-") for bad in self.invalid)
 
     def citing(self, source_id: str) -> list[Fact]:
-        return [f for f in self.facts.values() if f.source == source_id]
+        return [f for f in self.facts.values() if source_id in f.sources]
+
+    def tables_citing(self, source_id: str) -> list:
+        return [t for t in self.tables.values() if source_id in t.sources]
 
     def select(self, tag: str = "", region: str = "") -> list[Fact]:
         return [f for f in self.facts.values()

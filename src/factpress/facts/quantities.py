@@ -1,10 +1,14 @@
-"""Numbers as readers see them: units, scale words, signs and periods, without float drift."""
+"""Numbers as readers see them: units, scale words and signs, without float drift; exact
+(Decimal or Fraction) until the one rounding at display."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+
+from factpress.facts.periods import PERIOD_RE, period_text  # noqa: F401  (where they used to live)
+from factpress.facts.units import UnitSpec, UnitTable, builtin_unit
 
 SCALES = {
     "none": Decimal(1),
@@ -14,19 +18,10 @@ SCALES = {
     "trillion": Decimal(10) ** 12,
 }
 
-# unit -> (template for the number text n, plain-language name used in descriptions)
-UNITS = {
-    "yuan": ("{n} yuan", "yuan"),
-    "usd": ("US${n}", "US dollars"),
-    "eur": ("€{n}", "euros"),
-    "percent": ("{n}%", "percent"),
-    "km2": ("{n} km²", "square kilometres"),
-    "count": ("{n}", "count"),
-    "fraction": ("{n}", "share"),
-}
-
 CHANGE_UNITS = {"percent": "{s}%", "points": "{s} percentage points"}
 CHANGE_BASES = ("year-on-year", "month-on-month", "quarter-on-quarter", "period-on-period")
+
+DEFAULT_DECIMALS = 2  # a derived value that does not terminate, without decimals: given, is shown to two places
 
 FRACTION_WORDS = {
     Fraction(1, 2): "one half", Fraction(1, 3): "one third", Fraction(2, 3): "two thirds",
@@ -34,11 +29,6 @@ FRACTION_WORDS = {
     Fraction(2, 5): "two fifths", Fraction(3, 5): "three fifths", Fraction(4, 5): "four fifths",
     Fraction(1, 10): "one tenth",
 }
-
-PERIOD_RE = re.compile(
-    r"^(?P<y>\d{4})(?:-(?:(?P<h>H[12])|(?P<q>Q[1-4])|(?P<m>0[1-9]|1[0-2])(?:-(?P<d>0[1-9]|[12]\d|3[01]))?))?$"
-)
-MONTHS = ("January February March April May June July August September October November December").split()
 
 
 def group(text: str) -> str:
@@ -72,9 +62,46 @@ def pick_scale(base: Decimal) -> str:
     return "none"
 
 
+def exact_decimal(value: Fraction) -> Decimal | None:
+    """A fraction as the Decimal it is exactly (3/8 -> 0.375), or None when it does not terminate (1/3)."""
+    d, twos, fives = value.denominator, 0, 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    if d != 1:
+        return None
+    places = max(twos, fives)
+    return _scaled(value.numerator * 10 ** places // value.denominator, places)
+
+
+def _scaled(n: int, places: int) -> Decimal:
+    """n / 10**places as a Decimal with exactly that many places, whatever the context's precision."""
+    t = Decimal(n).as_tuple()
+    return Decimal((t.sign, t.digits, -places))
+
+
+def to_decimal(value: Decimal | Fraction, places: int | None = None, otherwise: int = DEFAULT_DECIMALS) -> Decimal:
+    """The number rounded once, half to even, to places (None: exactly, or to `otherwise` places
+    when it does not terminate)."""
+    if isinstance(value, Decimal):
+        return value if places is None else value.quantize(Decimal(1).scaleb(-places))
+    if places is None:
+        exact = exact_decimal(value)
+        if exact is not None:
+            return exact
+        places = otherwise
+    return _scaled(round(value * 10 ** places), places)
+
+
+def _kind_spec(unit: str) -> UnitSpec:
+    return builtin_unit(unit) or UnitTable().parse(unit)
+
+
 @dataclass(frozen=True)
 class Quantity:
-    """A number with its unit as a fact states it."""
+    """A number with its unit as a fact states it. value is as written (a Decimal in `scale`, or
+    a Fraction for unit fraction) or, for a derived or converted fact, the exact result in `unit`."""
 
     value: Decimal | Fraction
     unit: str
@@ -83,37 +110,72 @@ class Quantity:
     approx: bool = False
     decimals: int | None = None
     display_scale: str | None = None  # None keeps the written scale; "auto" picks one
+    spec: UnitSpec | None = None  # the unit resolved; None: one of factpress's own kinds, resolved here
+
+    @property
+    def unit_spec(self) -> UnitSpec:
+        return self.spec if self.spec is not None else _kind_spec(self.unit)
+
+    @property
+    def written_fraction(self) -> bool:
+        """A share written as a fraction ("1/3"), shown in words."""
+        return isinstance(self.value, Fraction) and self.unit_spec.kind == "fraction" and self.decimals is None
+
+    @property
+    def exact(self) -> Fraction:
+        """The value in the unit, scale applied, exactly."""
+        return Fraction(self.value) * Fraction(SCALES[self.scale])
 
     @property
     def base(self) -> Decimal:
+        """The value in the unit, scale applied (1.47 trillion -> 1470000000000)."""
         if isinstance(self.value, Fraction):
-            return Decimal(self.value.numerator) / Decimal(self.value.denominator)
+            return to_decimal(self.exact, otherwise=28)
         return self.value * SCALES[self.scale]
 
+    @property
+    def si(self) -> Fraction:
+        """The value in the base unit of its dimension (MWh -> J, km2 -> m², percent -> a pure number)."""
+        spec = self.unit_spec
+        return self.exact * spec.factor + spec.offset
+
     def raw(self) -> str:
-        """The machine-readable value: base units, exact where the source is exact."""
-        if isinstance(self.value, Fraction):
+        """The machine-readable value: the unit's, scale applied, exact where the source is exact."""
+        if self.written_fraction:
             return plain(round(self.base, 4))
+        if isinstance(self.value, Fraction):
+            return plain(to_decimal(self.exact, otherwise=12))
         return plain(self.base)
 
+    def si_text(self) -> str:
+        """The value in base units as plain decimal text, exact where it terminates."""
+        if self.written_fraction:
+            return self.raw()
+        return plain(to_decimal(self.si, otherwise=12))
+
     def number_text(self) -> str:
-        if isinstance(self.value, Fraction):
+        if self.written_fraction:
             return FRACTION_WORDS.get(self.value, f"{self.value.numerator}/{self.value.denominator}")
         scale = self.scale
         value = self.value
         if self.display_scale is not None:
             scale = pick_scale(self.base) if self.display_scale == "auto" else self.display_scale
-            value = self.base / SCALES[scale]
+            value = self.exact / Fraction(SCALES[scale])
             if self.decimals is None:
-                value = Decimal(plain(value))
-        text = group(as_written(value, self.decimals))
+                value = Decimal(plain(to_decimal(value)))
+        if isinstance(value, Fraction):
+            text = group(format(to_decimal(value, self.decimals), "f"))
+        else:
+            text = group(as_written(value, self.decimals))
         return text if scale == "none" else f"{text} {scale}"
 
     def format(self) -> str:
-        template = UNITS[self.unit][0]
-        text = template.format(n=self.number_text())
-        if self.unit == "count" and self.noun:
-            text = f"{text} {self.noun}"
+        spec = self.unit_spec
+        text = spec.template.format(n=self.number_text())
+        noun = self.noun or spec.noun
+        if spec.kind == "count" and noun:
+            one = self.exact == 1 and spec.singular
+            text = f"{text} {spec.singular if one else noun}"
         return f"about {text}" if self.approx else text
 
 
@@ -127,23 +189,6 @@ class Change:
         sign = "+" if self.value > 0 else ("−" if self.value < 0 else "±")
         number = f"{sign}{group(format(abs(self.value), 'f'))}"
         return f"{CHANGE_UNITS[self.unit].format(s=number)} {self.basis.replace('-', ' ')}"
-
-
-def period_text(period: str) -> str:
-    """2020-H1 -> first half of 2020; 2020-07 -> July 2020."""
-    m = PERIOD_RE.match(period)
-    if not m:
-        return period
-    year = m["y"]
-    if m["h"]:
-        return f"{'first' if m['h'] == 'H1' else 'second'} half of {year}"
-    if m["q"]:
-        return f"{m['q']} {year}"
-    if m["d"]:
-        return f"{int(m['d'])} {MONTHS[int(m['m']) - 1]} {year}"
-    if m["m"]:
-        return f"{MONTHS[int(m['m']) - 1]} {year}"
-    return year
 
 
 def parse_fraction(text: str) -> Fraction | None:

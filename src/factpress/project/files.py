@@ -15,7 +15,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024  # a content file larger than this is refused,
 
 @dataclass(frozen=True)
 class SourceFile:
-    kind: str  # settings | sources | facts | page | data | chart | template | static
+    kind: str  # settings | sources | facts | page | data | table-schema | chart | template | static
     path: Path
     rel: str  # as the user knows it, relative to the project
     text: str
@@ -54,6 +54,8 @@ def _classify(rel: str) -> str | None:
             return "facts"
         if len(parts) == 3 and parts[1] == "data" and name.endswith(".csv"):
             return "data"
+        if len(parts) == 3 and parts[1] == "data" and name.endswith((".yaml", ".yml")):
+            return "table-schema"  # the sidecar of NAME.csv: its fields, title, license and source
         if len(parts) == 2 and name.endswith(".md"):
             return "page"
         return None

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 from factpress.project.fields import Reader
 from factpress.project.files import Sources
-from factpress.project.strict_yaml import YMap, parse_yaml
+from factpress.project.strict_yaml import YList, YMap, parse_yaml
 
 SETTINGS_FIELDS = {"title", "subtitle", "authors", "language", "date", "base_url", "description", "key_figures",
-                   "pages", "domain", "pdf", "paper", "raw_html", "chart_timeout", "image", "search"}
+                   "pages", "domain", "pdf", "paper", "raw_html", "chart_timeout", "image", "search", "units", "nouns"}
 URL_RE = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 BASE_URL_ENV = "FACTPRESS_BASE_URL"
 
@@ -65,6 +65,8 @@ class Settings:
     raw_html: bool = False  # trusted-author mode: Markdown may contain raw HTML
     chart_timeout: float = 60.0
     search: bool = True  # a search box on every page and the Pagefind index
+    units: tuple[tuple[str, str, SourceLocation], ...] = ()  # the report's own units: (name, definition, where)
+    nouns: tuple[tuple[str, str, SourceLocation], ...] = ()  # count nouns: (plural, singular, where)
     locs: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -140,5 +142,34 @@ def _read_settings(sources: Sources, diags: Diagnostics) -> Settings:
         raw_html=bool(r.get("raw_html", bool, default=False)),
         chart_timeout=float(timeout),
         search=bool(r.get("search", bool, default=True)),
+        units=_units(r),
+        nouns=_nouns(r),
         locs={k: data.at(k) for k in data},
     )
+
+
+def _units(r: Reader) -> tuple[tuple[str, str, SourceLocation], ...]:
+    """units: {NAME: DEFINITION}, each definition a unit expression with an optional number (6.1178632 GJ)."""
+    m = r.get("units", dict)
+    out = []
+    for name, value in (m or {}).items():
+        if isinstance(value, (int, str)) and not isinstance(value, bool):
+            out.append((name, str(value), m.at(name)))
+        else:
+            r.diags.error(m.at(name), f"settings: unit '{name}' is defined by a unit expression such as '6.1178632 GJ'")
+    return tuple(out)
+
+
+def _nouns(r: Reader) -> tuple[tuple[str, str, SourceLocation], ...]:
+    """nouns: a list of plural count nouns, or a mapping of each plural to its singular."""
+    value = r.m.get("nouns")
+    if isinstance(value, YList):
+        return tuple((str(n), str(n), value.at(i)) for i, n in enumerate(r.strings("nouns")))
+    m = r.get("nouns", dict)
+    out = []
+    for plural, singular in (m or {}).items():
+        if not isinstance(singular, str) or not singular.strip():
+            r.diags.error(m.at(plural), f"settings: count noun '{plural}' maps to its singular, such as 'household'")
+            continue
+        out.append((plural, singular, m.key_at(plural)))
+    return tuple(out)

@@ -25,3 +25,14 @@ def long_date(iso: str, language: str = "en") -> str:
     from babel.dates import format_date
 
     return format_date(day, "long", locale=babel_locale(language))
+
+
+def month_year(iso: str, language: str = "en") -> str:
+    """A YYYY-MM-DD (or YYYY-MM) date as its month and year: "September 2020"."""
+    try:
+        day = datetime.date.fromisoformat(iso if len(iso) == 10 else f"{iso}-01")
+    except (TypeError, ValueError):
+        return iso or ""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMM", day, locale=babel_locale(language))

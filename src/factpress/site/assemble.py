@@ -139,11 +139,15 @@ def _check_chart(site: Site, page: Page, use, diags: Diagnostics, charts_incompl
 
 
 def _unused(site: Site, diags: Diagnostics) -> None:
-    used = set(site.cited_by) | set(site.settings.key_figures) | site.charts.facts_read
-    for fact in site.book.facts.values():
-        if fact.id not in used:
-            diags.warning(fact.loc, f"fact '{fact.id}' is not used on any page or chart", code="unused-fact", fact=fact.id)
-    cited_sources = {f.source for f in site.book.facts.values()}
+    """Facts no page, chart, key figure or derived fact uses (a data-only fact is published on the Data
+    page by intent), and sources no fact or table cites."""
+    book = site.book
+    used = set(site.cited_by) | set(site.settings.key_figures) | site.charts.facts_read | book.inputs
+    for fact in book.facts.values():
+        if fact.id not in used and not fact.data_only:
+            diags.warning(fact.loc, f"fact '{fact.id}' is not used on any page or chart", "mark it 'data_only: true' to "
+                          "publish it on the Data page alone", code="unused-fact", fact=fact.id)
+    cited_sources = {s for f in book.facts.values() for s in f.sources} | {s for t in book.tables.values() for s in t.sources}
     for source in site.book.sources.values():
         if source.id not in cited_sources:
             diags.warning(source.loc, f"source '{source.id}' is not cited by any fact", code="unused-source")

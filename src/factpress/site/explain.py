@@ -11,10 +11,12 @@ def explain(site: Site) -> list[str]:
     out = []
 
     def source_text(fact) -> str:
-        src = book.sources.get(fact.source)
-        if src is None:
-            return f"source '{fact.source}'"
-        return f"{src.title} ({src.publisher}, {src.date})"
+        texts = []
+        for sid in fact.sources:
+            src = book.sources.get(sid)
+            texts.append(f"source '{sid}'" if src is None else f"{src.title} ({src.publisher}, {src.date})")
+        derived = f"= {fact.derivation.formula}; " if fact.derivation else ""
+        return derived + "; ".join(texts)
 
     def fact_line(line: int, col: int, fact, field: str, via: str = "") -> tuple[int, int, str]:
         shown = fact.change.format() if field == "change" and fact.change else fact.value_text

@@ -168,9 +168,38 @@ def json_ld(site: Site, path: str, title: str, description: str) -> Markup:
             dataset["url"] = absolute(site, path)
         if s.date:
             dataset["datePublished"] = s.date
+        if site.book.tables:
+            dataset["hasPart"] = [table_dataset(site, t) for t in site.book.tables.values()]
+            dataset["distribution"].append({"@type": "DataDownload", "encodingFormat": "application/json",
+                                            "contentUrl": absolute(site, "datapackage.json") or "datapackage.json",
+                                            "name": "Data package (Frictionless)"})
         items.append(dataset)
     text = json.dumps(items if len(items) > 1 else report, ensure_ascii=False, sort_keys=True)
     return Markup(text.replace("<", "\\u003c"))
+
+
+def table_dataset(site: Site, table) -> dict:
+    """One data table as a schema.org Dataset: what it measures (with units), its source, license and download."""
+    s, book = site.settings, site.book
+    part = {"@type": "Dataset", "name": table.title or table.name, "inLanguage": s.language, "isAccessibleForFree": True,
+            "description": table.description or f"The data table {table.name} of the report {s.title}.",
+            "distribution": [{"@type": "DataDownload", "encodingFormat": "text/csv",
+                              "contentUrl": absolute(site, f"data/{table.name}.csv") or f"data/{table.name}.csv"}],
+            "variableMeasured": [{"@type": "PropertyValue", "name": f.title, "propertyID": f.name,
+                                  **({"unitText": f.unit_text} if f.unit_text else {}),
+                                  **({"description": f.description} if f.description else {})} for f in table.fields]}
+    if s.base_url:
+        part["url"] = absolute(site, f"data.html#table-{table.name}")
+    if table.license is not None:
+        part["license"] = table.license.path or table.license.text
+    cited = [book.sources[sid] for sid in table.sources if sid in book.sources]
+    if cited:
+        part["creator"] = [{"@type": "Organization", "name": src.publisher} for src in cited]
+        part["citation"] = [src.title + (f", {src.publisher}" if src.publisher else "") for src in cited]
+        based = [src.url for src in cited if src.url]
+        if based:
+            part["isBasedOn"] = based
+    return part
 
 
 def template_globals(site: Site) -> dict:

@@ -26,7 +26,7 @@ from factpress.shared.locale import long_date
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 from factpress.shared.workers import ForkedMap, can_fork
 from factpress.site.assemble import Site
-from factpress.site.downloads import facts_csv, facts_json
+from factpress.site.downloads import facts_csv, facts_json, table_files
 from factpress.site.publish import extra_files, template_globals
 from factpress.site.render_keys import RenderKeys, _fp
 from factpress.site.search import FALLBACK, INDEX
@@ -50,11 +50,36 @@ def source_anchor(source_id: str) -> str:
     return f"source-{source_id}"
 
 
+def source_titles(fact: Fact, site: Site) -> str:
+    found = [site.book.sources[s].title if s in site.book.sources else s for s in fact.sources]
+    return "; ".join(found)
+
+
+def fact_tooltip(fact: Fact, site: Site) -> str:
+    """What a reader learns by pointing at a number: what it is, when, and where it comes from; for
+    a derived fact its formula and inputs, for one drawn from a table the table and rows."""
+    text = f"{fact.label}, {fact.period_text}."
+    if fact.derivation is not None:
+        d = fact.derivation
+        inputs = "; ".join(f"{fid} is {shown}" for fid, shown in zip(d.inputs, d.shown))
+        text += f" Derived: {d.formula}, where {inputs}."
+    elif fact.drawn is not None:
+        table = site.book.tables.get(fact.drawn.table)
+        text += f" From the table {table.title if table and table.title else fact.drawn.table} ({fact.drawn.place})."
+    plural = "Sources" if len(fact.sources) > 1 else "Source"
+    return f"{text} {plural}: {source_titles(fact, site)}"
+
+
+def fact_href(fact: Fact) -> str:
+    """A derived fact links to its row on the Data page, which shows its inputs; others to their source."""
+    if fact.derivation is not None or len(fact.sources) > 1:
+        return f"data.html#fact-{fact.id}"
+    return f"sources.html#{source_anchor(fact.source)}"
+
+
 def fact_html(fact: Fact, field: str, site: Site) -> Markup:
     """One fact reference: machine-readable in a <data> element, linked to its source."""
-    source = site.book.sources.get(fact.source)
-    title = f"{fact.label}, {fact.period_text}. Source: {source.title if source else fact.source}"
-    href = f"sources.html#{source_anchor(fact.source)}"
+    title, href = fact_tooltip(fact, site), fact_href(fact)
     if field == "value":
         inner = Markup('<data value="{}" data-fact="{}">{}</data>').format(fact.raw, fact.id, fact.value_text)
     elif field == "change" and fact.change is not None:
@@ -62,7 +87,7 @@ def fact_html(fact: Fact, field: str, site: Site) -> Markup:
             format(fact.change.value, "f"), fact.id, fact.change.format())
     else:
         text = {"label": fact.label, "period": fact.period_text, "region": fact.subject,
-                "source": source.title if source else fact.source}.get(field, "")
+                "source": source_titles(fact, site)}.get(field, "")
         return Markup('<span data-fact="{}.{}">{}</span>').format(fact.id, field, text)
     return Markup('<a class="fact" href="{}" title="{}">{}</a>').format(href, title, inner)
 
@@ -89,6 +114,7 @@ class Renderer:
             chart_sources=lambda chart: chart_sources(self.site, chart),
             chart_view=lambda chart, options: make_view(self.site, chart, options),
             long_date=lambda iso: long_date(iso, self.site.settings.language),
+            column_summary=lambda table, column: table.summary(column.name), level=2, downloads=False,
             generator=f"factpress {__version__}", **context)
 
     def body(self, page: Page) -> Markup:
@@ -244,6 +270,7 @@ class _SiteRender:
         site, keys, once = self.site, self.keys, self.memo.once
         self.files["facts.json"] = once(_fp(keys.book, "facts.json"), lambda: facts_json(site).decode())
         self.files["facts.csv"] = once(_fp(keys.book, "facts.csv"), lambda: facts_csv(site).decode())
+        self.files.update(table_files(site))
         self.files.update(extra_files(site, lambda name, make: once(_fp(keys.settings, name), make)))
 
 

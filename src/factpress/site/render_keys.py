@@ -44,7 +44,8 @@ class RenderKeys:
         self.known = known_facts or {}  # the last build's fact fingerprints, by id(Fact)
         self.fact_fps: dict[int, tuple[object, str]] = {}
         own = [text for path, text in templates if not path.startswith((THEME / "templates").as_posix())]
-        self.book = _fp(list(site.book.facts.values()), list(site.book.sources.values()))
+        self.book = _fp(list(site.book.facts.values()), list(site.book.sources.values()),
+                        [(t.name, t.digest, t.sources) for t in site.book.tables.values()])
         self.settings = _fp(code_fingerprint(), site.settings)
         nav = [(p.slug, p.title, p.summary, p.order, p.rel) for p in ([site.home] if site.home else []) + site.pages]
         broad = any(_reads_everything(text) for text in own)
@@ -53,7 +54,8 @@ class RenderKeys:
                           sorted((cid, out.title, out.description, out.spec, out.svg, out.facts_read, out.table_sources)
                                  for cid, out in site.charts.outputs.items()),
                           [site.book.facts.get(fid) for fid in sorted(site.charts.facts_read)],
-                          list(site.book.sources.values()), self.book if broad else "")
+                          list(site.book.sources.values()), [(t.name, t.title) for t in site.book.tables.values()],
+                          self.book if broad else "")
 
     def page(self, page: Page, prev: Page | None, nxt: Page | None, book) -> str:
         cited = []
