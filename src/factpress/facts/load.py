@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from factpress.facts.model import Fact, FactBook, Source
 from factpress.facts.quantities import CHANGE_BASES, CHANGE_UNITS, PERIOD_RE, SCALES, UNITS, Change, Quantity, parse_fraction
-from factpress.project.fields import Reader, did_you_mean
+from factpress.project.fields import Reader, describe, did_you_mean, impossible_date, shown
 from factpress.project.files import Sources
 from factpress.project.strict_yaml import YList, YMap, parse_yaml_file
 from factpress.shared.cache import BuildCache
@@ -58,7 +58,7 @@ def _load_value(r: Reader, unit: str):
     if unit == "fraction" and isinstance(raw, str):
         frac = parse_fraction(raw)
         if frac is None:
-            r.error("value", f"a fraction is written like \"1/3\", not '{raw}'")
+            r.error("value", f"a fraction is written like \"1/3\", not {describe(raw)}")
         return frac
     value = r.get("value", Decimal, required=True)
     return value
@@ -88,8 +88,10 @@ def _load_fact(m: YMap, diags: Diagnostics) -> tuple[Fact, bool]:
     value = _load_value(r, unit or "")
     scale = r.choice("scale", tuple(SCALES), default="none")
     period = r.text("period", required=True)
-    if period and not PERIOD_RE.match(period):
-        r.error("period", f"period '{period}' is not YYYY, YYYY-H1, YYYY-Q2, YYYY-MM or YYYY-MM-DD")
+    if period and not PERIOD_RE.fullmatch(period):
+        r.error("period", f"period '{shown(period)}' is not YYYY, YYYY-H1, YYYY-Q2, YYYY-MM or YYYY-MM-DD")
+    elif period and impossible_date(period):
+        r.error("period", f"period {impossible_date(period)}")
     region, entity = r.text("region"), r.text("entity")
     if not region and not entity:
         diags.error(m.loc, f"{r.owner}: needs a 'region' or an 'entity'")

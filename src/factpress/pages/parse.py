@@ -102,7 +102,7 @@ def parse_page(file: SourceFile, raw_html: bool, diags: Diagnostics) -> Page | N
         slug = r.text("slug") or slug
     elif not any(t.type == "front_matter" for t in tokens[:1]):
         problems.append((1, 1, "error", "page has no title: start it with front matter (---, title: ..., ---)"))
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.fullmatch(slug):
         problems.append((1, 1, "error", f"page name '{slug}' must be kebab-case (it becomes {slug}.html); set 'slug:' in front matter"))
     body = md.renderer.render(tokens, md.options, env)
     page_env: PageEnv = env["page"]
