@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import inspect
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -125,6 +126,9 @@ class FactsView:
         import csv
         import io
 
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
+            raise TableError("", 0, f"table name {str(name)[:40]!r} must name a file in content/data/ "
+                                                "(letters, digits, - and _)")
         rel = f"content/data/{name}.csv"
         path = self._data_dir / f"{name}.csv" if self._data_dir else None
         if path is None or not path.is_file():

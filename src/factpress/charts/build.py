@@ -11,6 +11,8 @@ from factpress.facts.model import FactBook
 from factpress.project.files import Sources
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
+CACHE_WARNING = "cache-unwritable"
+
 
 def build_charts(sources: Sources, book: FactBook, root: Path, timeout: float, diags: Diagnostics) -> Charts:
     cache = ChartCache(root)
@@ -34,7 +36,13 @@ def build_charts(sources: Sources, book: FactBook, root: Path, timeout: float, d
         _collect(stale, runner.runs, runner.rendered, per_file, cache, book, diags)
     if not diags.errors:
         cache.prune({cache.file_key(f) for f in files}, {r["out"] for recs in per_file.values() for r in recs if "out" in r})
-    return _outputs(files, per_file, cache, diags)
+    charts = _outputs(files, per_file, cache, diags)
+    if charts.outputs:
+        charts.bundle = vega_bundle(cache)
+    if cache.problem and not any(d.code == CACHE_WARNING for d in diags.items):
+        diags.warning(SourceLocation(".factpress-cache"), f"cannot write the chart cache ({cache.problem}); "
+                      "this build keeps charts in memory only", code=CACHE_WARNING)
+    return charts
 
 
 def _collect(stale, runs, rendered: set[str], per_file, cache: ChartCache, book: FactBook, diags: Diagnostics) -> None:
@@ -80,16 +88,21 @@ def _report(problem: dict, chart_file: str, diags: Diagnostics) -> None:
                 chart=problem["chart"])
 
 
-def write_bundle(cache: ChartCache) -> None:
-    """Make the vega-embed bundle in a forked child (vl-convert never runs in this process)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def vega_bundle(cache: ChartCache) -> bytes:
+    """The vega-embed bundle; made alongside the charts' rendering, or here in a forked child when
+    the charts all came from the cache (vl-convert never runs in this process)."""
+    data = cache.bundle_bytes() if cache.bundle_ok() else None
+    if data is None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-    from factpress.charts.worker import javascript_bundle
+        from factpress.charts.worker import javascript_bundle
 
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(1, mp_context=ctx) as pool:
-        cache.store_bundle(pool.submit(javascript_bundle).result().encode())
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+            data = pool.submit(javascript_bundle).result().encode()
+        cache.store_bundle(data)
+    return data
 
 
 def _outputs(files, per_file, cache: ChartCache, diags: Diagnostics) -> Charts:
@@ -105,11 +118,11 @@ def _outputs(files, per_file, cache: ChartCache, diags: Diagnostics) -> Charts:
             charts.status[rec["id"]] = rec["state"]
             if rec["state"] == "failed":
                 continue
-            spec = cache.out(rec["out"], "json").read_text(encoding="utf-8")
+            spec = cache.read(rec["out"], "json").decode("utf-8")
             title = rec["title"] or _spec_title(json.loads(spec)) or rec["id"]
             charts.outputs[rec["id"]] = ChartOutput(
-                rec["id"], title, rec["description"], spec, cache.out(rec["out"], "svg").read_text(encoding="utf-8"),
-                cache.out(rec["out"], "png").read_bytes(), tuple(rec["facts_read"]), tuple(rec["table_sources"]), loc)
+                rec["id"], title, rec["description"], spec, cache.read(rec["out"], "svg").decode("utf-8"),
+                cache.read(rec["out"], "png"), tuple(rec["facts_read"]), tuple(rec["table_sources"]), loc)
     return charts
 
 

@@ -6,12 +6,9 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from markupsafe import Markup
 
-from factpress.charts.build import write_bundle
-from factpress.charts.cache import ChartCache
 from factpress.charts.model import ChartOutput
 from factpress.charts.describe import accessible_svg, cell, columns, describe, plotted_rows, rows_csv
 
@@ -70,14 +67,6 @@ def make_view(site, chart: ChartOutput, options: dict) -> ChartView:
     citation = f"{site.settings.title}, “{chart.title}”. Source: {source_text or 'see the report'}. {url}"
     return ChartView(svg, page_spec(chart), sources, rows, columns(rows), description, style,
                      f"chart-{chart.id}-caption", label_id, desc_id, iframe, citation)
-
-
-def vega_bundle(root: Path) -> bytes:
-    """The vega-embed bundle; made alongside the charts' rendering, or here when charts all came from the cache."""
-    cache = ChartCache(root)
-    if not cache.bundle_ok():
-        write_bundle(cache)
-    return cache.bundle.read_bytes()
 
 
 def bundle_name(data: bytes) -> str:

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from factpress import __version__
-from factpress.charts.figure import CHARTS_JS, bundle_name, chart_files, chart_sources, make_view, vega_bundle
+from factpress.charts.figure import CHARTS_JS, bundle_name, chart_files, chart_sources, make_view
 from factpress.facts.model import Fact
 from factpress.pages.parse import Page
 from factpress.pages.plugins import PLACEHOLDER_RE
@@ -167,10 +167,10 @@ def _load_rendered(root: Path) -> dict[str, bytes]:
 def _chart_script(site: Site, root: Path, files: dict[str, bytes], hrefs: dict[str, str]) -> dict[str, str] | None:
     """The site's own vega-embed, only for a report with charts: charts.js is small and loads the
     bundle only when a chart turns interactive."""
-    if not site.charts.outputs:
+    bundle = site.charts.bundle
+    if not site.charts.outputs or bundle is None:
         files.pop(CHARTS_JS, None)
         return None
-    bundle = vega_bundle(root)
     files[bundle_name(bundle)] = bundle
     return {"src": hrefs[CHARTS_JS], "vega": bundle_name(bundle)}
 
