@@ -6,6 +6,7 @@ build`; a rebuild renders only what an edit changed.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable
@@ -21,13 +22,14 @@ from factpress.facts.model import Fact
 from factpress.pages.parse import Page
 from factpress.pages.plugins import PLACEHOLDER_RE
 from factpress.shared.cache import BuildCache, load_pickle, store_pickle
+from factpress.shared.deadline import Deadline
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 from factpress.shared.workers import ForkedMap, can_fork
 from factpress.site.assemble import Site
 from factpress.site.downloads import facts_csv, facts_json
 from factpress.site.publish import extra_files, template_globals
 from factpress.site.render_keys import RenderKeys, _fp
-from factpress.site.templates import THEME, environment, template_location, template_problem, template_texts
+from factpress.site.templates import THEME, environment, template_failure, template_texts
 
 RENDER_CACHE = Path(".factpress-cache") / "rendered.pickle"
 RENDER_FORMAT = "1"
@@ -63,11 +65,15 @@ def fact_html(fact: Fact, field: str, site: Site) -> Markup:
 
 
 class Renderer:
-    def __init__(self, site: Site, env: jinja2.Environment, diags: Diagnostics, assets: dict[str, str]):
+    """Renders the site's templates. deadline: the time limit each template call renders under."""
+
+    def __init__(self, site: Site, env: jinja2.Environment, diags: Diagnostics, assets: dict[str, str],
+                 deadline: Deadline | None = None):
         self.site = site
         self.env = env
         self.diags = diags
         self.assets = assets  # logical name -> href with a content hash, for caching
+        self.deadline = deadline
         self._facts: dict[tuple[str, str], Markup] = {}
 
     def fact(self, fid: str, field: str = "value") -> Markup:
@@ -78,6 +84,10 @@ class Renderer:
         return html
 
     def template(self, name: str, **context) -> str:
+        with self.deadline.limit() if self.deadline is not None else contextlib.nullcontext():
+            return self._render(name, context)
+
+    def _render(self, name: str, context: dict) -> str:
         return self.env.get_template(name).render(
             site=self.site, settings=self.site.settings, book=self.site.book, asset=self.assets.get,
             fact=self.fact,
@@ -117,13 +127,16 @@ class _PoolTemplateError(jinja2.TemplateError):
         self.loc = loc
 
 
-def _render_in_pool(pages: list, render, root: Path, jobs: int):
+def _render_in_pool(pages: list, render, root: Path, jobs: int, seconds: float):
     """(index, bytes) of each page, rendered by forked workers that inherit the assembled site."""
     def job(i: int):
         try:
             return render(pages[i]).encode(), None
-        except jinja2.TemplateError as exc:
-            return b"", (template_location(exc, root), template_problem(exc))
+        except Exception as exc:
+            failure = template_failure(exc, root, seconds)
+            if failure is None:
+                raise
+            return b"", failure
 
     workers = ForkedMap(job, len(pages), jobs)
     try:
@@ -202,7 +215,8 @@ class _SiteRender:
         page_keys = [self.keys.page(page, *site.neighbours(page), site.book) for page in site.pages]
         todo = [i for i, key in enumerate(page_keys) if key not in memo.last]
         if jobs > 1 and len(todo) >= PARALLEL_MIN and can_fork():
-            for i, data in _render_in_pool([site.pages[i] for i in todo], self.page, self.root, jobs):
+            for i, data in _render_in_pool([site.pages[i] for i in todo], self.page, self.root, jobs,
+                                           site.settings.template_timeout):
                 memo.last[page_keys[todo[i]]] = data
                 memo.made += 1
                 self.early(site.pages[todo[i]].href, data)
@@ -253,7 +267,8 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
     files.update(extra_static or {})
     script = _chart_script(site, root, files, hrefs)
     keys = RenderKeys(site, templates, hrefs, script, extra_static or {}, cache.fact_fps)
-    run = _SiteRender(site, Renderer(site, env, diags, hrefs), keys, memo, files, script, root,
+    deadline = Deadline(site.settings.template_timeout)
+    run = _SiteRender(site, Renderer(site, env, diags, hrefs, deadline), keys, memo, files, script, root,
                       early or (lambda name, data: None))
     try:
         run.index()
@@ -263,9 +278,14 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
     except _PoolTemplateError as exc:
         diags.error(exc.loc, exc.message, code="template")
         return Rendered({})
-    except jinja2.TemplateError as exc:
-        diags.error(template_location(exc, root), template_problem(exc), code="template")
+    except Exception as exc:
+        failure = template_failure(exc, root, site.settings.template_timeout)
+        if failure is None:
+            raise
+        diags.error(*failure, code="template")
         return Rendered({})
+    finally:
+        deadline.close()
     run.downloads()
     if persist and (memo.made or len(memo.now) != before):
         store_pickle(root / RENDER_CACHE, RENDER_FORMAT, memo.now)
