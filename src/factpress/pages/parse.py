@@ -13,7 +13,8 @@ from mdit_py_plugins.myst_role import myst_role_plugin
 
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 from factpress.project.fields import Reader
-from factpress.pages.plugins import PageEnv, Use, directive_plugin, fact_role_plugin
+from factpress.pages.plugins import (PageEnv, Use, directive_plugin, fact_role_plugin, nesting_plugin,
+                                     text_placeholder)
 from factpress.facts.typed_numbers import TypedNumber, prose_runs, typed_numbers
 from factpress.project.files import SourceFile
 from factpress.project.strict_yaml import YMap, parse_yaml
@@ -60,15 +61,19 @@ def markdown_parser(raw_html: bool) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin).use(myst_role_plugin).use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4)
-    md.use(fact_role_plugin).use(directive_plugin)
+    md.use(fact_role_plugin).use(directive_plugin).use(nesting_plugin)
     return md
 
 
 def _front_matter(tokens, file: SourceFile, problems: list, diags: Diagnostics) -> YMap | None:
     for token in tokens[:1]:
         if token.type == "front_matter":
+            before = len(diags.errors)
             data = parse_yaml("\n" + token.content, file.rel, diags)
-            if data is None and token.content.strip():
+            if data is None and len(diags.errors) > before:
+                return None  # its error is reported
+            if data is None:
+                problems.append((1, 1, "error", "front matter is empty: it needs at least 'title:'"))
                 return None
             if data is not None and not isinstance(data, YMap):
                 problems.append((2, 1, "error", "front matter must be a mapping of fields such as 'title:'"))
@@ -77,12 +82,23 @@ def _front_matter(tokens, file: SourceFile, problems: list, diags: Diagnostics) 
     return None
 
 
+def _heading_text(children) -> str:
+    """A heading as the contents list shows it: its words, and the facts it cites as plain text."""
+    out = []
+    for c in children:
+        if c.type in ("text", "code_inline"):
+            out.append(c.content)
+        elif c.type == "myst_role" and c.meta.get("name") == "fact":
+            fact_id, _, fld = c.content.strip().partition(".")
+            out.append(text_placeholder(fact_id, fld or "value"))
+    return "".join(out)
+
+
 def _headings(tokens) -> tuple[Heading, ...]:
     out = []
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.attrs.get("id"):
-            text = "".join(c.content for c in tokens[i + 1].children or [] if c.type in ("text", "code_inline"))
-            out.append(Heading(int(token.tag[1]), str(token.attrs["id"]), text))
+            out.append(Heading(int(token.tag[1]), str(token.attrs["id"]), _heading_text(tokens[i + 1].children or [])))
     return tuple(out)
 
 
@@ -97,6 +113,8 @@ def parse_page(file: SourceFile, raw_html: bool, diags: Diagnostics) -> Page | N
     if front is not None:
         r = Reader(front, diags, "front matter", FRONT_MATTER_FIELDS)
         title = r.text("title", required=True)
+        if "{fact}`" in title:
+            r.error("title", "a title cannot cite a fact with {fact}: write the title in words")
         summary = r.text("summary")
         order = r.get("order", int, default=0)
         slug = r.text("slug") or slug

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from factpress import __version__
 from factpress.charts.figure import CHARTS_JS, bundle_name, chart_files, chart_sources, make_view
 from factpress.facts.model import Fact
 from factpress.pages.parse import Page
-from factpress.pages.plugins import PLACEHOLDER_RE
+from factpress.pages.plugins import PLACEHOLDER_RE, TEXT_RE
 from factpress.shared.cache import BuildCache, load_pickle, store_pickle
 from factpress.shared.deadline import Deadline
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
@@ -47,8 +47,20 @@ def source_anchor(source_id: str) -> str:
     return f"source-{source_id}"
 
 
-def fact_html(fact: Fact, field: str, site: Site) -> Markup:
-    """One fact reference: machine-readable in a <data> element, linked to its source."""
+def fact_text(fact: Fact, field: str, site: Site) -> str:
+    """A fact's field as plain words, for an alt text or the contents list."""
+    source = site.book.sources.get(fact.source)
+    if field == "value":
+        return fact.value_text
+    if field == "change":
+        return fact.change.format() if fact.change is not None else ""
+    return {"label": fact.label, "period": fact.period_text, "region": fact.subject,
+            "source": source.title if source else fact.source}.get(field, "")
+
+
+def fact_html(fact: Fact, field: str, site: Site, linked: bool = True) -> Markup:
+    """One fact reference: machine-readable in a <data> element, linked to its source (not when
+    it is part of a link's text already: a link cannot hold another)."""
     source = site.book.sources.get(fact.source)
     title = f"{fact.label}, {fact.period_text}. Source: {source.title if source else fact.source}"
     href = f"sources.html#{source_anchor(fact.source)}"
@@ -61,6 +73,8 @@ def fact_html(fact: Fact, field: str, site: Site) -> Markup:
         text = {"label": fact.label, "period": fact.period_text, "region": fact.subject,
                 "source": source.title if source else fact.source}.get(field, "")
         return Markup('<span data-fact="{}.{}">{}</span>').format(fact.id, field, text)
+    if not linked:
+        return inner
     return Markup('<a class="fact" href="{}" title="{}">{}</a>').format(href, title, inner)
 
 
@@ -76,16 +90,27 @@ class Renderer:
         self.deadline = deadline
         self._facts: dict[tuple[str, str], Markup] = {}
 
-    def fact(self, fid: str, field: str = "value") -> Markup:
-        key = (fid, field)
+    def fact(self, fid: str, field: str = "value", inside: str = "") -> Markup:
+        """A fact in a page; inside "link": without its own link, "text": as plain (escaped) words."""
+        key = (fid, field, inside)
         html = self._facts.get(key)
         if html is None:
-            html = self._facts[key] = fact_html(self.site.book.facts[fid], field, self.site)
+            fact = self.site.book.facts[fid]
+            html = (escape(fact_text(fact, field, self.site)) if inside == "text"
+                    else fact_html(fact, field, self.site, linked=inside != "link"))
+            self._facts[key] = html
         return html
+
+    def plain_facts(self, text: str) -> str:
+        """Facts left as plain-text placeholders (a heading's entry in the contents) shown as words."""
+        if "\x00" not in text:
+            return text
+        facts = self.site.book.facts
+        return TEXT_RE.sub(lambda m: self.fact(m.group(1), m.group(2), "text") if m.group(1) in facts else "", text)
 
     def template(self, name: str, **context) -> str:
         with self.deadline.limit() if self.deadline is not None else contextlib.nullcontext():
-            return self._render(name, context)
+            return self.plain_facts(self._render(name, context))
 
     def _render(self, name: str, context: dict) -> str:
         return self.env.get_template(name).render(
@@ -99,7 +124,7 @@ class Renderer:
         def replace(m: re.Match) -> str:
             use = page.uses[int(m.group(2))]
             if use.kind == "fact":
-                return self.fact(use.name, use.field)
+                return self.fact(use.name, use.field, dict(use.options).get("in", ""))
             if use.kind == "table":
                 opts = dict(use.options)
                 facts = self.site.book.select(opts.get("tag", ""), opts.get("region", ""))
@@ -107,7 +132,7 @@ class Renderer:
             return self.template("figure.html", chart=self.site.charts.outputs.get(use.name), use=use,
                                  options=dict(use.options), page=page)
 
-        return Markup(PLACEHOLDER_RE.sub(replace, page.body))
+        return Markup(self.plain_facts(PLACEHOLDER_RE.sub(replace, page.body)))
 
 
 def static_assets(root: Path) -> tuple[dict[str, bytes], dict[str, str]]:
