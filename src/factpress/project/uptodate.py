@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 from factpress.shared.cache import code_fingerprint, walk
@@ -24,8 +25,8 @@ def _inputs(root: Path, dest: Path, pdf: bool) -> str | None:
     h.update(json.dumps([code_fingerprint(), str(dest.resolve()), pdf, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
     for top in INPUT_FOLDERS:
         for rel, path in walk(root / top):
-            if os.path.islink(path):
-                return None  # links are checked by the full build
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return None  # links, FIFOs and devices are checked by the full build
             h.update(f"{top}/{rel}\0".encode())
             with open(path, "rb") as f:
                 h.update(hashlib.sha256(f.read()).digest())
