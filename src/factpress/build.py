@@ -22,7 +22,7 @@ from factpress.pages.parse_all import PageParsing, PageStats, default_jobs
 from factpress.project.files import Sources, discover
 from factpress.project.settings import load_settings
 from factpress.shared.cache import BuildCache
-from factpress.shared.diagnostics import BuildFailed, Diagnostics
+from factpress.shared.diagnostics import BuildFailed, Diagnostics, FactpressError, relpath
 from factpress.shared.progress import Progress
 from factpress.site.assemble import Site, assemble
 from factpress.site.output import FolderOutput, MemoryOutput, WriteReport
@@ -120,13 +120,23 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
         fail_if_errors(diags, strict, what="check" if output is None else "build")
         if output is not None:
             progress.stage("writing")
-        report = output.commit(rendered.files) if output is not None else None
+        report = _commit(output, rendered.files, root) if output is not None else None
     finally:
         if isinstance(output, FolderOutput):
             output.discard()  # what was written early for a build that then failed (no-op after commit)
         progress.close()
         cache.end_build()
     return BuildResult(site, rendered, diags, report, stats)
+
+
+def _commit(output, files: dict[str, bytes], root: Path) -> WriteReport:
+    """Write the site; a disk that is full or read-only is the user's problem to fix, in one line."""
+    try:
+        return output.commit(files)
+    except OSError as exc:
+        where = relpath(output.dest, root) if isinstance(output, FolderOutput) else "site"
+        raise FactpressError(f"{where}: error: cannot write the site ({exc.strerror or exc}); "
+                             "the site as it was is kept") from None
 
 
 def _render_jobs(jobs: int | None, pages: int) -> int:
@@ -185,7 +195,10 @@ def run_pdf(root: Path, dest: Path, options: PrintOptions, progress: Progress | 
         made = make_pdf(site, root, diags, options)
         fail_if_errors(diags, what="pdf")
         progress.stage("writing")
-        written = write_file_atomic(dest, made.data)
+        try:
+            written = write_file_atomic(dest, made.data)
+        except OSError as exc:
+            raise FactpressError(f"{relpath(dest, root)}: error: cannot write the PDF ({exc.strerror or exc})") from None
     finally:
         progress.close()
         cache.end_build()
