@@ -131,7 +131,7 @@ def refused_warnings(site: Site, refused: list[str], diags: Diagnostics) -> None
         tail = url.rstrip("/").rsplit("/", 1)[-1]  # a relative address is resolved in the URL: match its name
         page = next((p for p in pages if url in p.body), None) or next((p for p in pages if tail in p.body), None)
         where = page.loc(1) if page is not None else SourceLocation("report.pdf")
-        diags.warning(where, f"the PDF leaves out '{url[:80]}': it reads only files of the project, "
+        diags.warning(where, f"the PDF leaves out '{url[:200]}': it reads only files of the project, "
                              "nothing from the network (put the file in static/)", code="pdf-fetch")
 
 
