@@ -26,6 +26,8 @@ from factpress.shared.diagnostics import BuildFailed, Diagnostics, FactpressErro
 from factpress.shared.progress import Progress
 from factpress.site.assemble import Site, assemble
 from factpress.site.output import FolderOutput, MemoryOutput, WriteReport
+from factpress.site.links import check_links
+from factpress.site.publish import publish_static
 from factpress.site.render import Rendered, render_site
 
 if TYPE_CHECKING:
@@ -82,7 +84,9 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
     if stats is not None:
         stats.__dict__.update(page_stats.__dict__)
     unreadable = frozenset(rel for rel in sources.failed if rel.endswith(".md"))
-    return assemble(settings, book, pages, charts, diags, unreadable, charts_incomplete)
+    site = assemble(settings, book, pages, charts, diags, unreadable, charts_incomplete)
+    site.static = {f.rel[len("static/"):]: f.data for f in sources.of_kind("static")}
+    return site
 
 
 def _chart_consequences(diags: Diagnostics, mark: int, book: FactBook, sources: Sources) -> bool:
@@ -114,6 +118,9 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
                 progress.stage("rendering")
             rendered = None if failed else render_site(site, root, diags, jobs=_render_jobs(jobs, len(site.pages)),
                                                        early=getattr(output, "early", None), cache=cache)
+        if rendered is not None and not diags.errors:
+            publish_static(site, rendered.files, diags)
+            check_links(site, rendered.files, diags)
         if rendered is not None and site.settings.pdf and not diags.errors:
             progress.stage("pdf")
             rendered_pdf(site, root, diags, rendered, checking=output is None)

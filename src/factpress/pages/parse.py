@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
@@ -30,6 +31,16 @@ class Heading:
     text: str
 
 
+@dataclass(frozen=True)
+class Link:
+    """An address written in a page: a link's or an image's, where it was written."""
+
+    kind: str  # link | image
+    target: str
+    line: int
+    col: int
+
+
 @dataclass(frozen=True, eq=False)
 class Page:
     """A parsed page: everything about it that depends on its own text alone. Pages compare by
@@ -46,6 +57,7 @@ class Page:
     problems: tuple[tuple[int, int, str, str], ...]  # (line, col, severity, message)
     numbers: tuple[TypedNumber, ...] = ()  # figures typed in prose instead of cited from a fact
     source_sha: str = ""  # of the file's bytes: with rel and the settings, names everything above
+    links: tuple[Link, ...] = ()  # every link and image address the author wrote
 
     @property
     def href(self) -> str:
@@ -94,6 +106,36 @@ def _heading_text(children) -> str:
     return "".join(out)
 
 
+def _links(tokens, text: str) -> tuple[Link, ...]:
+    """The links and images of a page, each at the line (and column) where its address is written."""
+    lines = text.split("\n")
+    out = []
+    for token in tokens:
+        if token.type != "inline" or not token.children or token.map is None:
+            continue
+        start, end = token.map
+        for child in _with_alt(token.children):
+            kind, target = ("link", child.attrGet("href")) if child.type == "link_open" else (
+                ("image", child.attrGet("src")) if child.type == "image" else ("", None))
+            if not target or child.markup == "autolink":
+                continue
+            line, col = start + 1, 1
+            for i in range(start, min(end, len(lines))):
+                found = max(lines[i].find(f"]({target}"), lines[i].find(f"]({unquote(target)}"))
+                if found >= 0:
+                    line, col = i + 1, found + 3
+                    break
+            out.append(Link(kind, target, line, col))
+    return tuple(out)
+
+
+def _with_alt(children):
+    for child in children:
+        yield child
+        if child.type == "image" and child.children:
+            yield from _with_alt(child.children)
+
+
 def _headings(tokens) -> tuple[Heading, ...]:
     out = []
     for i, token in enumerate(tokens):
@@ -129,4 +171,4 @@ def parse_page(file: SourceFile, raw_html: bool, diags: Diagnostics) -> Page | N
     problems.extend((n.line, n.col, "warning", f"number '{n.text}' typed in prose; cite it from a fact with {{fact}}`id`")
                     for n in numbers)
     return Page(slug, file.rel, title, summary, order, body, _headings(tokens), tuple(page_env.uses),
-                tuple(problems), numbers, file.sha)
+                tuple(problems), numbers, file.sha, _links(tokens, file.text))

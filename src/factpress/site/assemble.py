@@ -24,6 +24,7 @@ class Site:
     home: Page | None
     charts: Charts
     cited_by: dict[str, list[Page]] = field(default_factory=dict)  # fact id -> pages citing it
+    static: dict[str, bytes] = field(default_factory=dict)  # static/'s files by their name in the site
     _index: dict[int, int] | None = field(default=None, repr=False, compare=False)
 
     def chart_pages(self) -> dict:

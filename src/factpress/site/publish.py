@@ -178,3 +178,21 @@ def json_ld(site: Site, path: str, title: str, description: str) -> Markup:
 def template_globals(site: Site) -> dict:
     return {"csp": CSP, "absolute": lambda path: absolute(site, path),
             "json_ld": lambda path, title, description: json_ld(site, path, title, description)}
+
+
+# A static/ file may stand in for these, which the build makes only as a default.
+REPLACEABLE = {FAVICON_SVG, FAVICON_PNG, "robots.txt", SOCIAL_IMAGE}
+
+
+def publish_static(site: Site, files: dict[str, bytes], diags) -> None:
+    """Copy static/ into the site as it is (static/img/map.png is img/map.png); a file with the
+    name of one the build writes is an error, except the defaults in REPLACEABLE."""
+    from factpress.shared.diagnostics import SourceLocation
+
+    for name, data in sorted(site.static.items()):
+        if name in files and name not in REPLACEABLE:
+            diags.error(SourceLocation(f"static/{name}", 1), f"static/{name} would replace the {name} the build "
+                                                             "writes; rename it (a page belongs in content/)",
+                        code="static-clash")
+            continue
+        files[name] = data
