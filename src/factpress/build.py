@@ -21,7 +21,7 @@ from factpress.facts.model import FactBook
 from factpress.pages.parse_all import PageParsing, PageStats, default_jobs
 from factpress.project.files import Sources, discover
 from factpress.project.settings import load_settings
-from factpress.shared.cache import BuildCache
+from factpress.shared.cache import CACHE_WARNING, BuildCache, cache_problem, cache_warning
 from factpress.shared.diagnostics import BuildFailed, Diagnostics, FactpressError, relpath
 from factpress.shared.progress import Progress
 from factpress.site.assemble import Site, assemble
@@ -67,6 +67,7 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
     progress = progress or Progress()
     cache = cache or BuildCache()
     progress.stage("reading")
+    cache_warning(diags, cache_problem(root))
     sources = discover(root, diags, cache)
     settings = load_settings(sources, diags)
     parsing = PageParsing(sources.of_kind("page"), settings.raw_html, root, jobs, cache)  # workers start now
@@ -80,7 +81,9 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
     progress.stage("charts")
     charts = build_charts(sources, book, root, settings.chart_timeout, diags)
     charts_incomplete = _chart_consequences(diags, mark, book, sources)
-    diags.items.extend(page_diags.items)  # after the charts' problems, as when pages were parsed last
+    # after the charts' problems, as when pages were parsed last; the cache's problem is told once
+    warned = any(d.code == CACHE_WARNING for d in diags.items)
+    diags.items.extend(d for d in page_diags.items if not (warned and d.code == CACHE_WARNING))
     if stats is not None:
         stats.__dict__.update(page_stats.__dict__)
     unreadable = frozenset(rel for rel in sources.failed if rel.endswith(".md"))
@@ -113,7 +116,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
             site = load_site(root, diags, jobs, progress, stats, cache)
             if pdf:
                 site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
-            failed = bool(diags.errors) or (strict and diags.warnings)
+            failed = bool(diags.errors) or (strict and any(w.code != CACHE_WARNING for w in diags.warnings))
             if not failed:
                 progress.stage("rendering")
             rendered = None if failed else render_site(site, root, diags, jobs=_render_jobs(jobs, len(site.pages)),
@@ -169,8 +172,9 @@ def rendered_pdf(site: Site, root: Path, diags: Diagnostics, rendered: Rendered,
 
 
 def fail_if_errors(diags: Diagnostics, strict: bool = False, what: str = "build") -> None:
-    if diags.errors or (strict and diags.warnings):
-        count = len(diags.errors) + (len(diags.warnings) if strict else 0)
+    warnings = [w for w in diags.warnings if w.code != CACHE_WARNING]  # about the machine, not the report
+    if diags.errors or (strict and warnings):
+        count = len(diags.errors) + (len(warnings) if strict else 0)
         raise BuildFailed(f"{what} failed: {count} problem{'s' if count != 1 else ''}; nothing was written",
                           diags.sorted())
 

@@ -9,9 +9,9 @@ from factpress.charts.cache import ChartCache, facts_key, tables_key
 from factpress.charts.model import ChartOutput, Charts
 from factpress.facts.model import FactBook
 from factpress.project.files import Sources
+from factpress.shared.cache import cache_warning
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
-CACHE_WARNING = "cache-unwritable"
 
 
 def build_charts(sources: Sources, book: FactBook, root: Path, timeout: float, diags: Diagnostics) -> Charts:
@@ -39,9 +39,7 @@ def build_charts(sources: Sources, book: FactBook, root: Path, timeout: float, d
     charts = _outputs(files, per_file, cache, diags)
     if charts.outputs:
         charts.bundle = vega_bundle(cache)
-    if cache.problem and not any(d.code == CACHE_WARNING for d in diags.items):
-        diags.warning(SourceLocation(".factpress-cache"), f"cannot write the chart cache ({cache.problem}); "
-                      "this build keeps charts in memory only", code=CACHE_WARNING)
+    cache_warning(diags, cache.problem)  # the charts are kept in memory for this build
     return charts
 
 

@@ -9,6 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from factpress.shared.cache import cache_warning
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 from factpress.print.document import PrintOptions, print_html
 from factpress.site.assemble import Site
@@ -73,8 +74,12 @@ class PdfCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         for name, content in ((f"{key}.pdf", data), (f"{key}.pages", "\n".join([str(pages), *refused]).encode())):
             tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-            tmp.write_bytes(content)
-            os.replace(tmp, self.folder / name)
+            try:
+                tmp.write_bytes(content)
+                os.replace(tmp, self.folder / name)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                raise
         # Pruning by age is safe: validity comes from the key, age only decides what to forget.
         entries = sorted(self.folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in entries[CACHE_KEEP:]:
@@ -151,6 +156,6 @@ def make_pdf(site: Site, root: Path, diags: Diagnostics, options: PrintOptions |
     refused_warnings(site, refused, diags)
     try:
         cache.put(key, data, pages, refused)
-    except OSError:  # a read-only or full cache: the next PDF is rendered again
-        pass
+    except OSError as exc:  # a read-only or full cache: the next PDF is rendered again
+        cache_warning(diags, exc.strerror or str(exc))
     return PdfResult(data, pages, key, False)

@@ -21,7 +21,7 @@ from factpress.charts.figure import CHARTS_JS, bundle_name, chart_files, chart_s
 from factpress.facts.model import Fact
 from factpress.pages.parse import Page
 from factpress.pages.plugins import PLACEHOLDER_RE, TEXT_RE
-from factpress.shared.cache import BuildCache, load_pickle, store_pickle
+from factpress.shared.cache import BuildCache, cache_warning, load_pickle, store_pickle
 from factpress.shared.deadline import Deadline
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 from factpress.shared.workers import ForkedMap, can_fork
@@ -313,7 +313,7 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
         deadline.close()
     run.downloads()
     if persist and (memo.made or len(memo.now) != before):
-        store_pickle(root / RENDER_CACHE, RENDER_FORMAT, memo.now)
+        cache_warning(diags, store_pickle(root / RENDER_CACHE, RENDER_FORMAT, memo.now))
     cache.rendered = memo.now
     cache.fact_fps = keys.fact_fps
     return Rendered(files, memo.made, len(memo.now) - memo.made)
