@@ -76,6 +76,24 @@ def output_refusal(dest: Path, project: Path) -> str:
     return ""
 
 
+def unsafe_name(name: str) -> str:
+    """Why a file name could leave the output folder or not work on a web host ('' when it is fine):
+    a relative path of plain parts. Names come from checked ids and slugs, and static/'s files."""
+    parts = name.split("/")
+    if not name or name.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        return "it is not a plain relative path"
+    if "\\" in name or any(not c.isprintable() for c in name):
+        return "it holds a backslash or a control character"
+    return ""
+
+
+def check_name(name: str) -> None:
+    """The last guard before writing: a bug elsewhere cannot write outside the output folder."""
+    why = unsafe_name(name)
+    if why:
+        raise ValueError(f"refusing to write a file named {name!r}: {why}")
+
+
 def pdf_refusal(dest: Path, project: Path) -> str:
     """Why writing the PDF at dest could harm the author's files ('' when it is safe)."""
     out, root = dest.resolve(), project.resolve()
@@ -132,6 +150,8 @@ class FolderOutput:
         return self.dest.parent / f".{self.dest.name}.tmp-{os.getpid()}"
 
     def commit(self, files: dict[str, bytes]) -> WriteReport:
+        for name in files:
+            check_name(name)
         if self._in_place():
             return self._commit_in_place(files)
         return self._commit_swap(files)

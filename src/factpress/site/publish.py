@@ -189,7 +189,14 @@ def publish_static(site: Site, files: dict[str, bytes], diags) -> None:
     name of one the build writes is an error, except the defaults in REPLACEABLE."""
     from factpress.shared.diagnostics import SourceLocation
 
+    from factpress.site.output import unsafe_name
+
     for name, data in sorted(site.static.items()):
+        why = unsafe_name(name)
+        if why:
+            diags.error(SourceLocation(f"static/{name}", 1), f"static/{name} cannot be published: {why}",
+                        code="static-name")
+            continue
         if name in files and name not in REPLACEABLE:
             diags.error(SourceLocation(f"static/{name}", 1), f"static/{name} would replace the {name} the build "
                                                              "writes; rename it (a page belongs in content/)",
