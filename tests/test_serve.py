@@ -242,6 +242,24 @@ def test_half_open_connections_neither_block_others_nor_stay_open(site):
             conn.close()
 
 
+def test_a_template_that_never_ends_is_stopped_in_the_preview_too(mini):
+    """The preview builds in a thread of its own; the template time limit reaches it there."""
+    (mini / "templates").mkdir()
+    (mini / "templates" / "page.html").write_text('{% extends "theme/page.html" %}{% block main %}'
+                                                 "{% for i in range(100000) %}{% for j in range(100000) %}"
+                                                 "{% endfor %}{% endfor %}{% endblock %}\n")
+    settings = mini / "content" / "report.yaml"
+    settings.write_text(settings.read_text() + "template_timeout: 1\n")
+    with serving(mini) as server:
+        page = server.get("/r/")
+        assert page.status == 503
+        assert (b"templates/page.html:1: error: template error: rendering took longer than 1s (template_timeout "
+                b"in report.yaml); does a loop never end?") in page.body
+        (mini / "templates" / "page.html").unlink()
+        server.wait_for("built in")
+        assert server.get("/r/one.html").status == 200
+
+
 def test_loopback_only_by_default(site):
     assert site.url.startswith("http://127.0.0.1:")
 
