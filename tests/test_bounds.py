@@ -91,6 +91,17 @@ def test_a_cache_folder_that_cannot_be_written_means_no_cache_and_a_warning(mini
     assert strict.exit_code == 0, strict.output  # a fact of the machine, not a problem of the report
 
 
+def edit_and_build_without_cache(mini: Path, why: str) -> None:
+    """A page and a chart edited, so the build must write the cache, and cannot."""
+    page = mini / "content" / "one.md"
+    page.write_text(page.read_text() + "\nMore.\n")
+    (mini / "charts" / "c.py").write_text((mini / "charts" / "c.py").read_text().replace('"Trade"', '"Trade 2"'))
+    result = cli("build", mini)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == WARNING.format(why=why)
+    assert "Trade 2" in (mini / "site" / "one.html").read_text()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
 def test_a_read_only_cache_folder_means_no_cache_and_a_warning(mini):
     assert cli("build", mini).exit_code == 0
@@ -98,12 +109,7 @@ def test_a_read_only_cache_folder_means_no_cache_and_a_warning(mini):
     for folder in [cache, *[p for p in cache.rglob("*") if p.is_dir()]]:
         folder.chmod(0o555)
     try:
-        page = mini / "content" / "one.md"
-        page.write_text(page.read_text() + "\nMore.\n")
-        (mini / "charts" / "c.py").write_text((mini / "charts" / "c.py").read_text().replace('"Trade"', '"Trade 2"'))
-        result = cli("build", mini)
-        assert result.exit_code == 0, result.output
-        assert result.output.splitlines()[0] == WARNING.format(why="Permission denied")
+        edit_and_build_without_cache(mini, "Permission denied")
     finally:
         for folder in [cache, *[p for p in cache.rglob("*") if p.is_dir()]]:
             folder.chmod(0o755)
@@ -130,13 +136,7 @@ def test_a_cache_on_a_read_only_file_system_means_no_cache_and_a_warning(mini, t
     cache = mini / ".factpress-cache"
     with mounted(["--bind"], str(cache), cache):
         subprocess.run(["mount", "-o", "remount,bind,ro", str(cache)], check=True)
-        page = mini / "content" / "one.md"
-        page.write_text(page.read_text() + "\nMore.\n")
-        (mini / "charts" / "c.py").write_text((mini / "charts" / "c.py").read_text().replace('"Trade"', '"Trade 2"'))
-        result = cli("build", mini)
-        assert result.exit_code == 0, result.output
-        assert result.output.splitlines()[0] == WARNING.format(why="Read-only file system")
-        assert "Trade 2" in (mini / "site" / "one.html").read_text()
+        edit_and_build_without_cache(mini, "Read-only file system")
 
 
 def test_a_cache_on_a_full_disk_means_no_cache_and_a_warning(mini):
