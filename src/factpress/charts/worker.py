@@ -161,8 +161,11 @@ def confine(parent: int) -> None:
         os.setpgid(0, 0)
     except OSError:
         pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    except ValueError:  # not this process's main thread
+        pass
     faulthandler.disable()  # a crash is reported by the parent, in one line, not as a dump of this process
     _die_with_parent(parent)
     try:
