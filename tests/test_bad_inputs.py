@@ -61,6 +61,10 @@ def apply_case(project: Path, case_dir: Path) -> dict:
         (link.parent / target).resolve().mkdir(parents=True, exist_ok=True)
         ((link.parent / target).resolve() / "secret.txt").write_text("not part of the report\n")
         link.symlink_to(target, target_is_directory=True)
+    for rel in manifest.get("fifo", []):
+        os.mkfifo(project / rel)  # nobody writes to it: reading it would wait for ever
+    for rel in manifest.get("symlink_loop", []):
+        (project / rel).symlink_to((project / rel).name)  # a link to itself
     for rel, size in manifest.get("sparse", {}).items():
         with open(project / rel, "wb") as f:  # sparse: takes no disk space, still reports its full size
             f.truncate(size)
@@ -86,6 +90,8 @@ def test_bad_input(name, built_mini, tmp_path):
         expected.write_text(output)
     assert output == expected.read_text(), manifest["about"]
     for rel in manifest.get("sparse", {}):
+        (project / rel).unlink()
+    for rel in manifest.get("fifo", []):
         (project / rel).unlink()
 
 

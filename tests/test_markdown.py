@@ -55,3 +55,17 @@ def test_role_positions_point_at_the_role():
     text = "---\ntitle: T\n---\n\nFirst line\nand {fact}`a` then {fact}`b`\n"
     page = parse_page(SourceFile("page", Path("content/t.md"), "content/t.md", text, ""), False, Diagnostics())
     assert [(u.name, u.line, u.col) for u in page.uses] == [("a", 6, 5), ("b", 6, 20)]
+
+
+def test_a_fact_in_a_heading_shows_in_the_contents_and_the_heading(mini):
+    from conftest import cli
+
+    page = mini / "content" / "one.md"
+    page.write_text(page.read_text() + "\n## Growth of {fact}`zj-trade.change` in trade\n\nText.\n")
+    result = cli("build", mini, "-q")
+    assert result.exit_code == 0, result.output
+    html = (mini / "site" / "one.html").read_text()
+    toc = html[html.index('<nav class="toc"'):html.index("</nav>", html.index('<nav class="toc"'))]
+    assert ">Growth of +4.2% year on year in trade</a>" in toc
+    assert "\x00" not in html
+    assert 'data-fact="zj-trade.change">+4.2% year on year</data></a> in trade</h2>' in html

@@ -78,3 +78,76 @@ def test_empty_or_missing_folder_is_fine(mini, tmp_path):
     (tmp_path / "empty").mkdir()
     assert cli("build", mini, "-o", tmp_path / "empty").exit_code == 0
     assert cli("build", mini, "-o", tmp_path / "new" / "deep").exit_code == 0
+
+
+import os  # noqa: E402
+import resource  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+
+from conftest import ROOT  # noqa: E402
+
+
+@pytest.mark.parametrize("folder", ["templates", "charts", "static", "content/facts"])
+def test_folders_inside_any_input_folder_are_refused(mini, folder):
+    (mini / "templates").mkdir(exist_ok=True)
+    (mini / "static").mkdir(exist_ok=True)
+    before = tree(mini)
+    refused(cli("build", mini, "-o", mini / folder), f"is inside {folder.split('/')[0]}/, which the build reads")
+    refused(cli("build", mini, "-o", mini / folder / "out"), f"is inside {folder.split('/')[0]}/")
+    assert tree(mini) == before
+
+
+@pytest.mark.parametrize("target", ["content/one.md", "charts/c.py", "content/report.pdf"])
+def test_pdf_into_an_input_folder_is_refused(mini, target):
+    before = tree(mini)
+    result = cli("pdf", mini, "-o", mini / target)
+    assert result.exit_code == 1, result.output
+    assert "refusing to write the PDF there: it is inside" in result.output and "Traceback" not in result.output
+    assert tree(mini) == before
+
+
+def test_pdf_over_a_file_that_is_not_a_pdf_is_refused(mini, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    result = cli("pdf", mini, "-o", notes)
+    assert result.exit_code == 1
+    assert "it holds a file that is not a PDF" in result.output
+    assert notes.read_text() == "my notes"
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_hand_edit_of_the_same_size_is_rewritten(mini, force):
+    assert cli("build", mini).exit_code == 0
+    page = mini / "site" / "one.html"
+    good = page.read_bytes()
+    edited = good.replace(b"Trade was", b"Trade WAS")
+    assert len(edited) == len(good) and edited != good
+    page.write_bytes(edited)
+    result = cli("build", mini, *(["--force"] if force else []))
+    assert result.exit_code == 0, result.output
+    assert page.read_bytes() == good
+    assert "1 written" in result.output
+
+
+def _limit_file_size():
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG), as on a full disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+
+
+def test_a_full_disk_is_a_one_line_error_and_the_old_site_stays(mini):
+    assert cli("build", mini).exit_code == 0
+    before = tree(mini / "site")
+    page = mini / "content" / "one.md"
+    page.write_text(page.read_text() + "\nMore words.\n")
+    result = subprocess.run([sys.executable, "-m", "factpress", "build", str(mini)], capture_output=True, text=True,
+                            preexec_fn=_limit_file_size, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == ("site: error: cannot write the site (File too large); "
+                                                      "the site as it was is kept")
+    assert tree(mini / "site") == before
+    assert sorted(p.name for p in mini.iterdir() if p.name.startswith(".site")) == []

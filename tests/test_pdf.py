@@ -285,3 +285,42 @@ def test_a_site_page_prints_well_from_the_browser(mini, tmp_path):
     assert style["svgFits"]
     text = text_of(pdf)
     assert "1.47 trillion yuan" in text and "Skip to content" not in text and "Previous" not in text
+
+
+def test_the_pdf_fetches_nothing_from_the_network_and_only_project_files(mini, tmp_path):
+    """A remote image is left out with a warning (no request is made); an image in static/ is printed;
+    a path leading out of the project is not read."""
+    import http.server
+    import threading
+
+    requests = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    (mini / "static").mkdir()
+    Image.new("RGB", (40, 20), "red").save(mini / "static" / "map.png")
+    Image.new("RGB", (40, 20), "blue").save(tmp_path / "outside.png")
+    page = mini / "content" / "one.md"
+    host = f"http://127.0.0.1:{server.server_address[1]}"
+    page.write_text(page.read_text() + f"\n![Remote]({host}/remote.png) ![Local](map.png) "
+                                       f"![Outside](../../outside.png)\n")
+    try:
+        result = cli("pdf", mini)
+    finally:
+        server.shutdown()
+    assert result.exit_code == 0, result.output
+    assert requests == []
+    assert f"content/one.md:1: warning: the PDF leaves out '{host}/remote.png': it reads only files of the project" \
+        in result.output
+    assert "outside.png': it reads only files of the project" in result.output
+    images = run("pdfimages", "-list", str(mini / "report.pdf")).splitlines()[2:]
+    assert [line.split()[3:5] for line in images] == [["40", "20"]]  # map.png only

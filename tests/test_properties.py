@@ -194,13 +194,13 @@ def test_yaml_text_reaches_the_pdf_as_plain_text(tmp_path):
         assert payload in flat, payload
 
 
-# ---- exact values in facts.json and facts.csv --------------------------------------------------------------
+# ---- exact values in facts.json and facts.csv -------------------------------------------------------------
 
 decimals = st.builds(
     lambda sign, whole, frac: f"{sign}{whole}{'.' + frac if frac else ''}",
     st.sampled_from(["", "-"]),
     st.integers(0, 10**15).map(str),
-    st.text(alphabet="0123456789", max_size=12),
+    st.text(alphabet="0123456789", max_size=8),
 ).filter(lambda s: not (s.startswith("-") and Decimal(s) == 0))  # YAML reads -0 as 0: no sign to keep
 
 
@@ -226,3 +226,62 @@ def test_values_survive_exactly_in_json_and_csv(project, value, change):
         assert Decimal(row["change_value"]) == Decimal(change)
     finally:
         facts.unlink()
+
+
+# ---- a value is shown as written, or refused: never changed ------------------------------------------------
+
+CORE_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")  # YAML 1.2 core schema
+
+
+def reading(text: str) -> Decimal | None:
+    """The oracle, written apart from the code under test: the number a YAML 1.2 reader and a human
+    agree the text means, or None when it must be refused (not a plain decimal number, a leading zero
+    that YAML 1.1 reads as octal, not finite, or over 24 digits written out)."""
+    if not CORE_NUMBER.fullmatch(text) or re.match(r"[-+]?0[0-9]", text):
+        return None
+    number = Decimal(text)
+    written_out = format(abs(number), "f").replace(".", "")
+    return number if len(written_out) <= 24 else None
+
+
+scalar_forms = st.one_of(
+    decimals,
+    st.builds(lambda m, e: f"{m}e{e}", st.sampled_from(["1", "1.5", "-2.25", "9.99", ".5"]), st.integers(-30, 30)),
+    st.builds(lambda d: "0" + d, st.text(alphabet="01234567", min_size=1, max_size=4)),  # leading zeros
+    st.sampled_from(["0x1F", "0o17", "0b101", "-0x10", "1:30", "190:20:30.15", "1_000", "1_000.5", "+1", "1.",
+                     "+.5", ".inf", "-.Inf", ".nan", "1.0e+400", "1e-30", "yes", "on", "'12'", '"3.5"', "12abc",
+                     "1,000", "9" * 25, "0." + "0" * 23 + "1", "1" + "0" * 23]),
+)
+
+
+@settings(max_examples=40, **COMMON)
+@given(text=scalar_forms)
+def test_a_value_is_shown_as_written_or_refused_never_changed(project, text):
+    count("values shown as written or refused")
+    facts = project / "content" / "facts" / "exact.yaml"
+    facts.write_text(f"facts:\n  - id: exact\n    label: Exact\n    value: {text}\n    unit: count\n"
+                     f"    period: '2020'\n    region: R\n    source: src\n")
+    page = project / "content" / "one.md"
+    before = page.read_text()
+    page.write_text(before + "\nExact: {fact}`exact`.\n")
+    out = project / "out"
+    try:
+        result = cli("build", project, "-q", "-o", out)
+        expected = reading(text)
+        if expected is None:
+            assert result.exit_code == 1, f"{text!r} was accepted: {result.output}"
+            assert result.output.startswith("content/facts/exact.yaml:4:12: error: "), result.output
+            return
+        assert result.exit_code == 0, result.output
+        shown = format(expected, "f")
+        fact = next(f for f in json.loads((out / "facts.json").read_text("utf-8"))["facts"] if f["id"] == "exact")
+        raw = (out / "facts.json").read_text("utf-8")
+        assert re.search(rf'"id": "exact",\s+"label": "Exact",\s+"value": {re.escape(shown)},', raw), (text, fact)
+        html = (out / "one.html").read_text("utf-8")
+        whole, dot, frac = shown.lstrip("-").partition(".")
+        text_shown = ("-" if shown.startswith("-") else "") + f"{int(whole):,}" + dot + frac
+        assert f'data-fact="exact">{text_shown}</data>' in html, (text, text_shown)
+    finally:
+        facts.unlink()
+        page.write_text(before)
+        shutil.rmtree(out, ignore_errors=True)

@@ -294,3 +294,19 @@ def test_workflow_is_valid_and_zizmor_finds_nothing(which):
                            capture_output=True, text=True)
     print(f"zizmor {which}: {audit.stdout.strip()}")
     assert audit.returncode == 0 and "No findings to report" in audit.stdout, audit.stdout + audit.stderr
+
+
+def test_every_page_carries_the_content_security_policy(built):
+    """Scripts only from the site itself, on every HTML file, before anything the page loads."""
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) >= 6
+    for page in pages:
+        html = page.read_text("utf-8")
+        head = html[:html.index("</head>")]
+        meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', head)
+        assert meta, page.name
+        policy = meta.group(1).replace("&#39;", "'")
+        assert "script-src 'self' 'wasm-unsafe-eval';" in policy and "object-src 'none'" in policy
+        assert "unsafe-eval'" not in policy.replace("'wasm-unsafe-eval'", ""), page.name
+        assert head.index("Content-Security-Policy") < min(i for i in (head.find("<link"), head.find("<script"), len(head))
+                                                            if i >= 0), page.name

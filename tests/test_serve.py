@@ -230,6 +230,68 @@ def test_other_host_names_are_refused(site):
     assert site.get("/r/", {"Host": f"localhost:{site.port}"}).status == 200
 
 
+@pytest.mark.parametrize("name", ["127.attacker.example", "127.0.0.1.attacker.example", "app.localhost",
+                                  "127.0.0.2", "0.0.0.0", "attacker.example:80@127.0.0.1"])
+def test_only_the_bound_address_and_localhost_are_answered(site, name):
+    """DNS rebinding: a page at a name the attacker controls, pointed at this machine, is refused."""
+    response = site.get("/r/", {"Host": f"{name}:{site.port}"})
+    assert response.status == 403
+    assert response.body == b"the preview answers to 127.0.0.1, localhost only\n"
+    assert site.get("/r/", {"Host": f"127.0.0.1:{site.port}"}).status == 200
+
+
+def test_a_host_name_given_with_host_is_answered(mini):
+    with serving(mini, "--host", "localhost") as server:
+        assert server.get("/r/", {"Host": f"localhost:{server.port}"}).status == 200
+        assert server.get("/r/", {"Host": f"other.example:{server.port}"}).status == 403
+
+
+def test_half_open_connections_neither_block_others_nor_stay_open(site):
+    """Connections that never send a request: others are still answered at once (the oldest idle ones
+    make room past the connection limit), and each is closed after the read timeout."""
+    import time
+
+    from factpress.preview.http import MAX_CONNECTIONS, READ_SECONDS
+
+    idle = []
+    try:
+        for _ in range(MAX_CONNECTIONS * 2 + 22):
+            idle.append(socket.create_connection(("127.0.0.1", site.port), timeout=5))
+        time.sleep(1.5)  # older than the limit's patience
+        started = time.monotonic()
+        assert site.get("/r/").status == 200
+        assert time.monotonic() - started < 5
+        slow = socket.create_connection(("127.0.0.1", site.port), timeout=READ_SECONDS + 10)
+        slow.sendall(b"GET /r/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # headers that never end
+        time.sleep(READ_SECONDS + 1.5)
+        for conn in idle[-3:] + [slow]:
+            conn.settimeout(5)
+            assert conn.recv(100) == b""  # the server hung up
+        slow.close()
+        assert site.get("/r/").status == 200
+    finally:
+        for conn in idle:
+            conn.close()
+
+
+def test_a_template_that_never_ends_is_stopped_in_the_preview_too(mini):
+    """The preview builds in a thread of its own; the template time limit reaches it there."""
+    (mini / "templates").mkdir()
+    (mini / "templates" / "page.html").write_text('{% extends "theme/page.html" %}{% block main %}'
+                                                 "{% for i in range(100000) %}{% for j in range(100000) %}"
+                                                 "{% endfor %}{% endfor %}{% endblock %}\n")
+    settings = mini / "content" / "report.yaml"
+    settings.write_text(settings.read_text() + "template_timeout: 1\n")
+    with serving(mini) as server:
+        page = server.get("/r/")
+        assert page.status == 503
+        assert (b"templates/page.html:1: error: template error: rendering took longer than 1s (template_timeout "
+                b"in report.yaml); does a loop never end?") in page.body
+        (mini / "templates" / "page.html").unlink()
+        server.wait_for("built in")
+        assert server.get("/r/one.html").status == 200
+
+
 def test_loopback_only_by_default(site):
     assert site.url.startswith("http://127.0.0.1:")
 

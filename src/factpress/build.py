@@ -21,11 +21,13 @@ from factpress.facts.model import FactBook
 from factpress.pages.parse_all import PageParsing, PageStats, default_jobs
 from factpress.project.files import Sources, discover
 from factpress.project.settings import BaseUrl, load_settings
-from factpress.shared.cache import BuildCache
-from factpress.shared.diagnostics import BuildFailed, Diagnostics
+from factpress.shared.cache import CACHE_WARNING, BuildCache, cache_problem, cache_warning
+from factpress.shared.diagnostics import BuildFailed, Diagnostics, FactpressError, relpath
 from factpress.shared.progress import Progress
 from factpress.site.assemble import Site, assemble
 from factpress.site.output import FolderOutput, MemoryOutput, WriteReport
+from factpress.site.links import check_links
+from factpress.site.publish import publish_static
 from factpress.site.render import Rendered, render_site
 from factpress.site.search import add_search
 
@@ -69,6 +71,7 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
     progress = progress or Progress()
     cache = cache or BuildCache()
     progress.stage("reading")
+    cache_warning(diags, cache_problem(root))
     sources = discover(root, diags, cache)
     settings = load_settings(sources, diags, base_url, checking)
     parsing = PageParsing(sources.of_kind("page"), settings.raw_html, root, jobs, cache)  # workers start now
@@ -82,11 +85,15 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
     progress.stage("charts")
     charts = build_charts(sources, book, root, settings, diags)
     charts_incomplete = _chart_consequences(diags, mark, book, sources)
-    diags.items.extend(page_diags.items)  # after the charts' problems, as when pages were parsed last
+    # after the charts' problems, as when pages were parsed last; the cache's problem is told once
+    warned = any(d.code == CACHE_WARNING for d in diags.items)
+    diags.items.extend(d for d in page_diags.items if not (warned and d.code == CACHE_WARNING))
     if stats is not None:
         stats.__dict__.update(page_stats.__dict__)
     unreadable = frozenset(rel for rel in sources.failed if rel.endswith(".md"))
-    return assemble(settings, book, pages, charts, diags, unreadable, charts_incomplete)
+    site = assemble(settings, book, pages, charts, diags, unreadable, charts_incomplete)
+    site.static = {f.rel[len("static/"):]: f.data for f in sources.of_kind("static")}
+    return site
 
 
 def _chart_consequences(diags: Diagnostics, mark: int, book: FactBook, sources: Sources) -> bool:
@@ -115,11 +122,14 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
             site = load_site(root, diags, jobs, progress, stats, cache, base_url, checking=output is None)
             if pdf:
                 site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
-            failed = bool(diags.errors) or (strict and diags.warnings)
+            failed = bool(diags.errors) or (strict and any(w.code != CACHE_WARNING for w in diags.warnings))
             if not failed:
                 progress.stage("rendering")
             rendered = None if failed else render_site(site, root, diags, jobs=_render_jobs(jobs, len(site.pages)),
                                                        early=getattr(output, "early", None), cache=cache)
+        if rendered is not None and not diags.errors:
+            publish_static(site, rendered.files, diags)
+            check_links(site, rendered.files, diags)
         if rendered is not None and output is not None and not diags.errors:
             progress.stage("search")
             searched = add_search(site, rendered.files, root, diags, cache, first=cache.search is None)
@@ -129,13 +139,23 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
         fail_if_errors(diags, strict, what="check" if output is None else "build")
         if output is not None:
             progress.stage("writing")
-        report = output.commit(rendered.files) if output is not None else None
+        report = _commit(output, rendered.files, root) if output is not None else None
     finally:
         if isinstance(output, FolderOutput):
             output.discard()  # what was written early for a build that then failed (no-op after commit)
         progress.close()
         cache.end_build()
     return BuildResult(site, rendered, diags, report, stats, searched)
+
+
+def _commit(output, files: dict[str, bytes], root: Path) -> WriteReport:
+    """Write the site; a disk that is full or read-only is the user's problem to fix, in one line."""
+    try:
+        return output.commit(files)
+    except OSError as exc:
+        where = relpath(output.dest, root) if isinstance(output, FolderOutput) else "site"
+        raise FactpressError(f"{where}: error: cannot write the site ({exc.strerror or exc}); "
+                             "the site as it was is kept") from None
 
 
 def _render_jobs(jobs: int | None, pages: int) -> int:
@@ -161,8 +181,9 @@ def rendered_pdf(site: Site, root: Path, diags: Diagnostics, rendered: Rendered,
 
 
 def fail_if_errors(diags: Diagnostics, strict: bool = False, what: str = "build") -> None:
-    if diags.errors or (strict and diags.warnings):
-        count = len(diags.errors) + (len(diags.warnings) if strict else 0)
+    warnings = [w for w in diags.warnings if w.code != CACHE_WARNING]  # about the machine, not the report
+    if diags.errors or (strict and warnings):
+        count = len(diags.errors) + (len(warnings) if strict else 0)
         raise BuildFailed(f"{what} failed: {count} problem{'s' if count != 1 else ''}; nothing was written",
                           diags.sorted())
 
@@ -194,7 +215,10 @@ def run_pdf(root: Path, dest: Path, options: PrintOptions, progress: Progress | 
         made = make_pdf(site, root, diags, options)
         fail_if_errors(diags, what="pdf")
         progress.stage("writing")
-        written = write_file_atomic(dest, made.data)
+        try:
+            written = write_file_atomic(dest, made.data)
+        except OSError as exc:
+            raise FactpressError(f"{relpath(dest, root)}: error: cannot write the PDF ({exc.strerror or exc})") from None
     finally:
         progress.close()
         cache.end_build()

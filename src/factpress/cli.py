@@ -190,8 +190,12 @@ def pdf(ctx: click.Context, project: Path, output: Path | None, paper: str | Non
     from factpress.print.document import PrintOptions
 
     given = given_base_url(ctx, base_url)
+    from factpress.site.output import pdf_refusal
 
     dest = output or project / "report.pdf"
+    refusal = pdf_refusal(dest, project)
+    if refusal:
+        raise FactpressError(f"{dest}: error: refusing to write the PDF there: it {refusal}; choose another file with -o")
     options = PrintOptions(paper=paper, appendix=not no_appendix)  # click gives the choice as listed: A4 or Letter
     from factpress.shared.progress import for_terminal
 

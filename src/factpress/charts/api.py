@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import inspect
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
@@ -146,6 +147,9 @@ class FactsView:
         """Rows of content/data/NAME.csv as dicts of typed values (numbers as floats, whole numbers
         and years as ints, dates as YYYY-MM-DD text, a missing value as None), in the table's scale
         and unit; the result also knows each column's title and unit (see TableRows)."""
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
+            raise TableError("", 0, f"table name {str(name)[:40]!r} must name a file in content/data/ "
+                                                "(letters, digits, - and _)")
         table = self._book.tables.get(name)
         if table is None:
             rel = f"content/data/{name}.csv"

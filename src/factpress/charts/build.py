@@ -10,6 +10,7 @@ from factpress.charts.model import ChartOutput, Charts
 from factpress.facts.model import FactBook
 from factpress.project.files import Sources
 from factpress.project.settings import Settings
+from factpress.shared.cache import cache_warning
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
 
@@ -39,7 +40,11 @@ def build_charts(sources: Sources, book: FactBook, root: Path, settings: Setting
         _collect(stale, runner.runs, runner.rendered, per_file, cache, book, payload, diags)
     if not diags.errors:
         cache.prune({cache.file_key(f) for f in files}, {r["out"] for recs in per_file.values() for r in recs if "out" in r})
-    return _outputs(files, per_file, cache, book, diags)
+    charts = _outputs(files, per_file, cache, book, diags)
+    if charts.outputs:
+        charts.bundle = vega_bundle(cache)
+    cache_warning(diags, cache.problem)  # the charts are kept in memory for this build
+    return charts
 
 
 def source_line(book: FactBook, facts_read, table_sources, language: str) -> str:
@@ -112,16 +117,21 @@ def _report(problem: dict, chart_file: str, diags: Diagnostics) -> None:
                 chart=problem["chart"])
 
 
-def write_bundle(cache: ChartCache) -> None:
-    """Make the vega-embed bundle in a forked child (vl-convert never runs in this process)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def vega_bundle(cache: ChartCache) -> bytes:
+    """The vega-embed bundle; made alongside the charts' rendering, or here in a forked child when
+    the charts all came from the cache (vl-convert never runs in this process)."""
+    data = cache.bundle_bytes() if cache.bundle_ok() else None
+    if data is None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-    from factpress.charts.worker import javascript_bundle
+        from factpress.charts.worker import javascript_bundle
 
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(1, mp_context=ctx) as pool:
-        cache.store_bundle(pool.submit(javascript_bundle).result().encode())
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+            data = pool.submit(javascript_bundle).result().encode()
+        cache.store_bundle(data)
+    return data
 
 
 def _outputs(files, per_file, cache: ChartCache, book: FactBook, diags: Diagnostics) -> Charts:
@@ -142,14 +152,14 @@ def _outputs(files, per_file, cache: ChartCache, book: FactBook, diags: Diagnost
 
 def _output(rec: dict, loc: SourceLocation, cache: ChartCache, diags: Diagnostics) -> ChartOutput:
     def read(name: str) -> str:
-        return cache.out(rec["out"], name).read_text(encoding="utf-8")
+        return cache.read(rec["out"], name).decode("utf-8")
 
     info = json.loads(read("payload.json"))
     for layout, kind, message in json.loads(read("problems.json")):
         diags.warning(loc, f"chart '{rec['id']}' ({layout} layout): {message}", code=f"chart-{kind}", chart=rec["id"])
     return ChartOutput(
         rec["id"], rec["title"] or rec["id"], rec["description"], read("wide.json"), read("wide.svg"),
-        cache.out(rec["out"], "export.png").read_bytes(), tuple(rec["facts_read"]), tuple(rec["table_sources"]), loc,
+        cache.read(rec["out"], "export.png"), tuple(rec["facts_read"]), tuple(rec["table_sources"]), loc,
         subtitle=rec.get("subtitle", ""), note=rec.get("note", ""), spec_narrow=read("narrow.json"),
         svg_narrow=read("narrow.svg"), export_svg=read("export.svg"), table=read("table.json"),
         source_line=info.get("source", ""))

@@ -3,10 +3,13 @@
 Two levels: a chart file whose text, facts read and tool versions are unchanged is not even
 executed (its manifest in files/ lists its charts); a spec already rendered by this vl-convert
 version, theme and layout code is not rendered again (out/KEY.*, see OUTPUTS). The vega-embed bundle is kept
-beside them and in the user's cache folder, checked by its digest.
+beside them and in the user's cache folder, checked by its digest. Only this process writes the
+cache (the workers send their results here); what cannot be written (a read-only or full disk) is
+kept in memory for the build, and `problem` says why.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -41,8 +44,7 @@ def facts_key(book: FactBook, rec: dict) -> str:
 
 
 def tables_key(tables: dict[str, str]) -> dict[str, str]:
-    """The tables a chart read, by the digest the facts stage gave each (its CSV and schema)."""
-    return {name: _sha(digest) for name, digest in tables.items()}
+    return {name: _sha(text) for name, text in tables.items()}
 
 
 class ChartCache:
@@ -51,6 +53,23 @@ class ChartCache:
         self.data_dir = root / "content" / "data"
         self.bundle_version = f"vl-convert {_version('vl-convert-python')}"
         self.renderer = f"vl-convert {_version('vl-convert-python')} theme {THEME_VERSION} layout {_layout_code()}"
+        self.memory: dict[Path, bytes] = {}  # what could not be written to disk, for this build
+        self.problem = ""  # why not (the first error met)
+
+    def _store(self, path: Path, data: bytes) -> None:
+        try:
+            _write(path, data)
+        except OSError as exc:
+            self.memory[path] = data
+            self.problem = self.problem or (exc.strerror or str(exc))
+
+    def _load(self, path: Path) -> bytes:
+        data = self.memory.get(path)
+        return data if data is not None else path.read_bytes()
+
+    def read(self, key: str, name: str) -> bytes:
+        """A rendered output, one of OUTPUTS."""
+        return self._load(self.out(key, name))
 
     @property
     def bundle(self) -> Path:
@@ -73,22 +92,38 @@ class ChartCache:
     def bundle_ok(self) -> bool:
         """The bundle is on disk and matches the digest written beside it (a damaged one is made
         again); one from the user's cache is checked the same way and copied into the project."""
-        if _read_checked(self.bundle) is not None:
+        if self._read_checked(self.bundle) is not None:
             return True
         shared = self.shared_bundle
-        data = _read_checked(shared) if shared is not None else None
+        data = self._read_checked(shared) if shared is not None else None
         if data is None:
             return False
-        _write_checked(self.bundle, data)
+        self._write_checked(self.bundle, data)
         return True
 
+    def bundle_bytes(self) -> bytes | None:
+        """The bundle when it is on disk (or in memory) and whole, else None."""
+        return self._read_checked(self.bundle)
+
     def store_bundle(self, data: bytes) -> None:
-        _write_checked(self.bundle, data)
+        self._write_checked(self.bundle, data)
         if self.shared_bundle is not None:
             try:
                 _write_checked(self.shared_bundle, data)
             except OSError:  # a read-only or missing home: the project's copy is enough
                 pass
+
+    def _read_checked(self, path: Path) -> bytes | None:
+        try:
+            data = self._load(path)
+            digest = self._load(path.with_suffix(".sha256")).decode("ascii")
+        except (OSError, ValueError):
+            return None
+        return data if hashlib.sha256(data).hexdigest() == digest else None
+
+    def _write_checked(self, path: Path, data: bytes) -> None:
+        self._store(path, data)
+        self._store(path.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())
 
     def file_key(self, file: SourceFile) -> str:
         return _sha(file.rel, file.text, __version__, _version("altair"), self.renderer)
@@ -98,7 +133,7 @@ class ChartCache:
 
     def _read_json(self, path: Path):
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return json.loads(self._load(path).decode("utf-8"))
         except (OSError, ValueError):
             return None
 
@@ -117,14 +152,14 @@ class ChartCache:
                     return None
         return manifest["charts"]
 
-    def out(self, key: str, name: str) -> Path:
-        return self.dir / "out" / f"{key}.{name}"
+    def out(self, key: str, ext: str) -> Path:
+        return self.dir / "out" / f"{key}.{ext}"
 
     def has(self, key: str) -> bool:
         """True when the rendered outputs for key are on disk and whole (a damaged entry is rendered again)."""
         try:
             for name in OUTPUTS:
-                data = self.out(key, name).read_bytes()
+                data = self.read(key, name)
                 if name.endswith(".svg") and not (data.startswith(b"<svg") and data.rstrip().endswith(b"</svg>")):
                     return False
                 if name.endswith(".png") and not data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -138,17 +173,20 @@ class ChartCache:
     def put(self, key: str, outputs: dict) -> None:
         for name in OUTPUTS:
             data = outputs[name]
-            _write(self.out(key, name), data.encode() if isinstance(data, str) else data)
+            self._store(self.out(key, name), data.encode() if isinstance(data, str) else data)
 
     def prune(self, file_keys: set[str], out_keys: set[str]) -> None:
         """Forget what no chart of this build uses, so the cache does not grow with every edit."""
         for folder, keep in (("files", file_keys), ("out", out_keys)):
             for path in (self.dir / folder).glob("*.*") if (self.dir / folder).is_dir() else []:
                 if path.name.split(".")[0] not in keep:
-                    path.unlink(missing_ok=True)
+                    try:
+                        path.unlink(missing_ok=True)
+                    except OSError:  # a read-only cache: forgetting is only tidiness
+                        return
 
     def put_file(self, file: SourceFile, records: list[dict]) -> None:
-        _write(self.dir / "files" / f"{self.file_key(file)}.json", json.dumps({"charts": records}, sort_keys=True).encode())
+        self._store(self.dir / "files" / f"{self.file_key(file)}.json", json.dumps({"charts": records}, sort_keys=True).encode())
 
 
 # What the render step writes for each chart (charts/worker.render_chart).
@@ -169,15 +207,6 @@ def _layout_code() -> str:
     return h.hexdigest()[:16]
 
 
-def _read_checked(path: Path) -> bytes | None:
-    try:
-        data = path.read_bytes()
-        digest = path.with_suffix(".sha256").read_text(encoding="ascii")
-    except (OSError, ValueError):
-        return None
-    return data if hashlib.sha256(data).hexdigest() == digest else None
-
-
 def _write_checked(path: Path, data: bytes) -> None:
     _write(path, data)
     _write(path.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())
@@ -186,5 +215,10 @@ def _write_checked(path: Path, data: bytes) -> None:
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise

@@ -7,12 +7,9 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from markupsafe import Markup
 
-from factpress.charts.build import write_bundle
-from factpress.charts.cache import ChartCache
 from factpress.charts.describe import accessible_svg, cell_text, date_style, describe, table_csv
 from factpress.charts.model import ChartOutput
 from factpress.charts.responsive import WIDE_WIDTH
@@ -106,14 +103,6 @@ def make_view(site, chart: ChartOutput, options: dict, accessed: str = "") -> Ch
                      wide, narrow, script_json(chart.spec), script_json(chart.spec_narrow or chart.spec),
                      [c.title for c in table.columns], numeric, rows, description, f"chart-{cid}-title",
                      f"chart-{cid}-w-desc", style, iframe, citation(site, chart, url, accessed), accessed, url)
-
-
-def vega_bundle(root: Path) -> bytes:
-    """The vega-embed bundle; made alongside the charts' rendering, or here when charts all came from the cache."""
-    cache = ChartCache(root)
-    if not cache.bundle_ok():
-        write_bundle(cache)
-    return cache.bundle.read_bytes()
 
 
 def bundle_name(data: bytes) -> str:

@@ -43,6 +43,7 @@ class Charts:
     locs: dict[str, SourceLocation] = field(default_factory=dict)
     outputs: dict[str, ChartOutput] = field(default_factory=dict)
     status: dict[str, str] = field(default_factory=dict)  # chart id -> rendered | cached | failed
+    bundle: bytes | None = None  # the vega-embed bundle the site serves, when it has charts
 
     @property
     def known(self) -> set[str]:

@@ -1,15 +1,17 @@
 """Run chart files and render their specs in a few long-lived forked workers (one per core),
-with a per-chart timeout; the workers' side is charts/worker.py.
+with a timeout on each chart's run and on its rendering; the workers' side is charts/worker.py.
 
-A chart that runs past the timeout is reported and its worker killed; a fresh worker then runs
-the file's other charts, so every chart's error shows in the same build. vl-convert runs only in
-the workers, never in this process, so forking stays safe however long this process lives (the
-preview server).
+A chart that runs or renders past the timeout is reported and its worker killed with everything
+it started (its process group); a fresh worker then runs the file's other charts, so every
+chart's error shows in the same build. Workers send their results back through the pipe and
+this process keeps them in the chart cache. vl-convert runs only in the workers, never in this
+process, so forking stays safe however long this process lives (the preview server).
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable
@@ -43,26 +45,58 @@ class RenderProblem:
     chart: str = ""
 
 
+WARM_SECONDS = 120.0  # for a worker's renderer to start (vl-convert's first call), before a spec's own timeout
+BUNDLE_SECONDS = 300.0  # for the vega-embed bundle, which takes a few seconds
+STOP_SECONDS = 2.0  # a worker asked to stop that has not ended by then is killed
+
+
 class _Worker:
     def __init__(self, ctx, target, args):
         self.conn, child_conn = ctx.Pipe()
         self.proc = ctx.Process(target=target, args=(child_conn, *args), daemon=True)
         self.proc.start()
         child_conn.close()
+        try:
+            os.setpgid(self.proc.pid, self.proc.pid)  # as the worker does itself: no moment in our group
+        except OSError:
+            pass
         self.task = None  # what it is doing: ("file", index) | ("render", key) | ("bundle",)
         self.current = None  # the chart it is running
         self.deadline = None
 
     def stop(self, kill: bool) -> None:
-        if kill:
-            self.proc.kill()
-        else:
+        """End the worker, and whatever processes the author's code started in its group."""
+        if not kill:
             try:
                 self.conn.send(None)
             except OSError:
-                self.proc.kill()
-        self.proc.join()
+                kill = True
+        if kill:
+            self.proc.kill()
+        self.proc.join(STOP_SECONDS)
+        if self.proc.exitcode is None:
+            self.proc.kill()
+            self.proc.join()
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:  # the group is empty: nothing was left behind
+            pass
         self.conn.close()
+
+    def ended(self) -> str:
+        """How the worker's process ended, in a few words ('' when it ended normally)."""
+        self.proc.join(STOP_SECONDS)
+        code = self.proc.exitcode
+        if code is None or code >= 0:
+            return ""
+        if -code == getattr(signal, "SIGXCPU", None):
+            return " (it used more CPU time than its timeout allows)"
+        if -code == signal.SIGKILL:
+            return " (it was killed, likely for using too much memory)"
+        try:
+            return f" ({signal.Signals(-code).name})"
+        except ValueError:
+            return f" (signal {-code})"
 
 
 def _problem(path: str, line: int, message: str, code: str, chart: str = "") -> dict:
@@ -86,7 +120,8 @@ class ChartRunner:
         self.queue.extend(("file", i) for i in range(len(stale)))
         self.rendering: dict[str, tuple[str, tuple[SourceLocation, str]]] = {}  # out key -> (payload, (place, id) of its first chart)
         self.render_errors: list[RenderProblem] = []
-        self.target, self.args = worker, (stale, book, cache.data_dir, cache.put, cache.store_bundle)
+        cpu_seconds = 3 * timeout + 30  # CPU time per task: well past the timeout, for threads working in parallel
+        self.target, self.args = worker, (stale, book, cache.data_dir, os.getpid(), cpu_seconds)
         self.workers: list[_Worker] = []
         self.size = min(os.cpu_count() or 1, 2 * len(stale) + bundle)
 
@@ -131,8 +166,10 @@ class ChartRunner:
             w.current, w.deadline = None, time.monotonic() + self.timeout
             w.conn.send(("file", task[1], set(self.runs[task[1]].skip)))
         elif task[0] == "render":
+            w.current, w.deadline = None, time.monotonic() + WARM_SECONDS  # until the worker says the spec's rendering began
             w.conn.send(("render", task[1], self.rendering[task[1]][0]))
         else:
+            w.deadline = time.monotonic() + BUNDLE_SECONDS
             w.conn.send(task)
 
     def _replace(self, i: int) -> None:
@@ -140,6 +177,18 @@ class ChartRunner:
         self.workers[i] = _Worker(self.ctx, self.target, self.args)
 
     def _timed_out(self, i: int, w: _Worker) -> None:
+        if w.task[0] == "render":
+            loc, name = self.rendering[w.task[1]][1]
+            if w.current == "rendering":
+                message = f"chart '{name}': rendering timed out after {self.timeout:g}s"
+            else:
+                message = f"chart '{name}': the renderer did not start within {WARM_SECONDS:g}s"
+            self.render_errors.append(RenderProblem(loc, message, name))
+            return self._replace(i)
+        if w.task[0] == "bundle":
+            self.render_errors.append(RenderProblem(SourceLocation("charts"),
+                                                    f"making the vega-embed bundle timed out after {BUNDLE_SECONDS:g}s"))
+            return self._replace(i)
         run, file = self.runs[w.task[1]], self.stale[w.task[1]]
         if w.current is None:
             run.errors.append(_problem(file.rel, 0, f"chart file timed out after {self.timeout:g}s", "chart-file"))
@@ -153,16 +202,18 @@ class ChartRunner:
 
     def _stopped(self, i: int, w: _Worker) -> None:
         """The worker's process ended without a word (a crash in the author's code or a library)."""
+        how = w.ended()
         if w.task[0] == "file":
             run, file = self.runs[w.task[1]], self.stale[w.task[1]]
-            run.errors.append(_problem(file.rel, 0, f"chart '{w.current or file.rel}' stopped its process",
+            line = run.line_of(w.current) if w.current else 0
+            run.errors.append(_problem(file.rel, line, f"chart '{w.current or file.rel}' stopped its process{how}",
                                        "chart-crashed" if w.current else "chart-file", w.current or ""))
         elif w.task[0] == "render":
             loc, name = self.rendering[w.task[1]][1]
-            self.render_errors.append(RenderProblem(loc, f"chart '{name}': rendering stopped its process", name))
+            self.render_errors.append(RenderProblem(loc, f"chart '{name}': rendering stopped its process{how}", name))
         else:
             self.render_errors.append(RenderProblem(SourceLocation("charts"),
-                                                    "making the vega-embed bundle stopped its process"))
+                                                    f"making the vega-embed bundle stopped its process{how}"))
         self._replace(i)
 
     def _receive(self, i: int, w: _Worker, now: float) -> None:
@@ -170,14 +221,23 @@ class ChartRunner:
             msg = w.conn.recv()
         except EOFError:
             return self._stopped(i, w)
-        w.deadline = None if w.deadline is None else now + self.timeout
         kind = msg[0]
-        if kind in ("rendered", "bundle", "end"):
+        if w.task[0] == "file":
+            w.deadline = now + self.timeout  # each message starts the next step's time
+        if kind == "render-start":
+            w.current, w.deadline = "rendering", now + self.timeout
+        elif kind == "rendered":
+            self.cache.put(msg[1], msg[2])
+            w.task = w.current = None
+        elif kind == "bundle":
+            self.cache.store_bundle(msg[1])
+            w.task = None
+        elif kind == "end":
             w.task = None
         elif kind == "render-error":
             loc, name = self.rendering[msg[1]][1]
             self.render_errors.append(RenderProblem(loc, f"chart '{name}' could not be rendered: {msg[2]}", name))
-            w.task = None
+            w.task = w.current = None
         elif kind == "file-error":
             self.runs[w.task[1]].errors.append({**msg[1], "path": msg[1]["path"] or self.stale[w.task[1]].rel})
             w.task = None

@@ -1,14 +1,29 @@
 """The chart worker process: runs chart files (execute the file, call each chart function on
-the facts, validate and theme its spec), renders specs to SVG and PNG and makes the vega-embed
-bundle, as the parent asks. The parent stops a worker whose chart runs past the timeout."""
+the facts, validate and theme its spec), lays each chart out and renders it (both layouts, the
+export image, the plotted rows) and makes the vega-embed bundle, as the parent asks; results go
+back through the pipe, and the parent keeps them.
+
+A worker is confined (confine()): its own process group, killed with its parent, under limits on
+memory and CPU time; it ends with os._exit, so a thread a chart file started cannot keep it alive.
+The parent stops a worker whose chart runs or renders past the timeout."""
 from __future__ import annotations
 
+import faulthandler
 import importlib.util
 import json
+import math
+import os
+import re
+import signal
 import sys
 from pathlib import Path
 
 from factpress.charts.api import ChartDef, FactsView, TableError, UnknownFact, collecting, defining_line
+from factpress.project.fields import shown
+
+CHART_ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MEMORY_BYTES = 2 * 1024 ** 3  # a worker may grow by this much beyond what it was forked with
+WARM_SPEC = {"data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a", "type": "quantitative"}}}
 
 
 def exec_file(path: Path, text: str) -> list[ChartDef]:
@@ -26,6 +41,31 @@ def problem(path: str, line: int, col: int, message: str, code: str, hint: str =
     """A problem as it travels from a worker to the parent (path "" is the chart file itself)."""
     return {"path": path, "line": line, "col": col, "message": message, "code": code, "hint": hint, "chart": chart,
             "fact": fact}
+
+
+def non_finite(value, where: str = "") -> str:
+    """Where in a spec a NaN or an infinity sits (like data.values[3].v), '' when nowhere."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where or "the spec"
+    if isinstance(value, dict):
+        items = ((f"{where}.{k}" if where else str(k), v) for k, v in value.items())
+    elif isinstance(value, (list, tuple)):
+        items = ((f"{where}[{i}]", v) for i, v in enumerate(value))
+    else:
+        return ""
+    return next((found for path, v in items if (found := non_finite(v, path))), "")
+
+
+def _raised(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _spec_text(d: ChartDef, spec: dict) -> tuple[str, str]:
+    """The spec as JSON, or why it cannot be: NaN and infinity are not JSON, and no chart can plot them."""
+    where = non_finite(spec)
+    if where:
+        return "", f"chart '{d.id}': its data holds NaN or infinity (at {where}); a chart plots finite numbers only"
+    return json.dumps(spec, ensure_ascii=False, allow_nan=False), ""
 
 
 def run_chart(d: ChartDef, book, data_dir: Path) -> dict:
@@ -46,10 +86,13 @@ def run_chart(d: ChartDef, book, data_dir: Path) -> dict:
             return failed(defining_line(exc, d.file) or d.line, f"chart '{d.id}': unknown fact '{exc.fact_id}'",
                           "unknown-fact", exc.hint, fact=exc.fact_id)
         except TableError as exc:
-            return failed(exc.line, f"chart '{d.id}': {exc.message}", "chart-table", path=exc.path)
-        except Exception as exc:  # the author's code: report, never crash
-            return failed(defining_line(exc, d.file) or d.line, f"chart '{d.id}' raised {type(exc).__name__}: {exc}",
-                          "chart-raised")
+            line = exc.line if exc.path else defining_line(exc, d.file) or d.line  # "": a bad call in the chart file
+            return failed(line, f"chart '{d.id}': {exc.message}", "chart-table", path=exc.path)
+        except MemoryError as exc:
+            return failed(defining_line(exc, d.file) or d.line, f"chart '{d.id}' ran out of memory (a chart may use "
+                          f"{MEMORY_BYTES / 1024 ** 3:g} GiB)", "chart-memory")
+        except (Exception, SystemExit) as exc:  # the author's code: report, never crash
+            return failed(defining_line(exc, d.file) or d.line, f"chart '{d.id}' raised {_raised(exc)}", "chart-raised")
         if getattr(result, "to_dict", None) is None or not type(result).__module__.startswith("altair"):
             return failed(d.line, f"chart '{d.id}' returned {type(result).__name__}, not an Altair chart",
                           "chart-not-altair")
@@ -58,7 +101,12 @@ def run_chart(d: ChartDef, book, data_dir: Path) -> dict:
         except Exception as exc:
             return failed(d.line, f"chart '{d.id}': invalid chart: {str(exc).splitlines()[0]}", "chart-invalid")
     title, subtitle = _own_title(specs[0])
-    themed = [json.dumps(_themed(spec), ensure_ascii=False) for spec in specs]
+    themed = []
+    for spec in specs:
+        text, why = _spec_text(d, _themed(spec))
+        if why:
+            return failed(d.line, why, "chart-not-finite")
+        themed.append(text)
     return {"spec": themed[0], "narrow": themed[1] if len(themed) > 1 else None,
             "title": d.title or title, "subtitle": d.subtitle or ("" if d.title else subtitle), "note": d.note,
             "facts_read": view.read, "tables": view.tables, "table_sources": view.table_sources,
@@ -84,22 +132,37 @@ def _themed(spec: dict) -> dict:
     return apply_theme({k: v for k, v in spec.items() if k != "title"})
 
 
-def run_file(conn, path: Path, text: str, book, data_dir: Path, skip: set[str]) -> None:
-    """Run one chart file's charts (those not in skip); messages go to the parent through conn."""
+def _bad_ids(defs: list[ChartDef], path: Path) -> list[dict]:
+    """A chart id names files (charts/ID.svg) and HTML ids: kebab-case only."""
+    return [problem("", d.line, 0, f"chart id '{shown(str(d.id))[:60]}' must be kebab-case: "
+                                   "lower-case letters, digits and single hyphens", "chart-file")
+            for d in defs if not isinstance(d.id, str) or not CHART_ID_RE.fullmatch(d.id)]
+
+
+def run_file(conn, path: Path, text: str, book, data_dir: Path, skip: set[str], cpu_seconds: float = 0) -> None:
+    """Run one chart file's charts (those not in skip); messages go to the parent through conn.
+    cpu_seconds: the CPU time the file, and then each chart, may use (0: no limit)."""
+    limit_cpu(cpu_seconds)
     try:
         defs = exec_file(path, text)
     except SyntaxError as exc:
         conn.send(("file-error", problem("", exc.lineno or 0, exc.offset or 0, f"chart file does not parse: {exc.msg}",
                                          "chart-file")))
         return
-    except Exception as exc:
-        conn.send(("file-error", problem("", defining_line(exc, str(path)), 0,
-                                         f"chart file raised {type(exc).__name__}: {exc}", "chart-file")))
+    except (Exception, SystemExit) as exc:
+        conn.send(("file-error", problem("", defining_line(exc, str(path)), 0, f"chart file raised {_raised(exc)}",
+                                         "chart-file")))
+        return
+    bad = _bad_ids(defs, path)
+    if bad:
+        for item in bad:
+            conn.send(("file-error", item))
         return
     conn.send(("defs", [(d.id, d.title, d.description, d.line) for d in defs]))
     for d in defs:
         if d.id in skip:
             continue
+        limit_cpu(cpu_seconds)
         conn.send(("start", d.id))
         conn.send(("done", d.id, run_chart(d, book, data_dir)))
     conn.send(("end",))
@@ -150,35 +213,130 @@ def _reason(exc: Exception) -> str:
     return next((line for line in lines if not line.endswith(":")), lines[0] if lines else type(exc).__name__)
 
 
-def worker(conn, files: list, book, data_dir: Path, store, store_bundle) -> None:
-    """Entry point of a worker process; tasks come from the parent through conn until it sends None:
-    ("file", index, skip): run files[index]; ("render", key, payload): render_chart and store(key, outputs);
-    ("bundle",): store_bundle(the vega-embed bundle)."""
-    fonts = False
-    while True:
+def confine(parent: int) -> None:
+    """Limits for a worker that runs the author's code: its own process group (so the parent can
+    stop whatever the code started), SIGKILL when the parent dies, and at most MEMORY_BYTES more
+    memory than it was forked with. Signals meant for the parent (Ctrl-C) are the parent's to handle."""
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    except ValueError:  # not this process's main thread
+        pass
+    faulthandler.disable()  # a crash is reported by the parent, in one line, not as a dump of this process
+    _die_with_parent(parent)
+    try:
+        import resource
+
+        start = _data_bytes()
+        if start is not None:  # RLIMIT_AS would also count the address space V8 reserves and never uses
+            soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+            limit = start + MEMORY_BYTES
+            if hard == resource.RLIM_INFINITY or limit < hard:
+                resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def _data_bytes() -> int | None:
+    """This process's data segment (VmData), the size RLIMIT_DATA limits; None off Linux."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def limit_cpu(seconds: float) -> None:
+    """Let this process use `seconds` more CPU time (all its threads together), then be stopped by
+    SIGXCPU: a backstop for the parent's timeout, should the parent itself be stuck or gone."""
+    if not seconds:
+        return
+    try:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        limit = math.ceil(usage.ru_utime + usage.ru_stime + seconds)
+        if hard == resource.RLIM_INFINITY or limit < hard:
+            resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+class _Renderer:
+    """vl-convert, warmed up once per worker before the first spec it renders, so the timeout
+    measures the author's spec and not the renderer's start."""
+
+    def __init__(self) -> None:
+        self.warm = False
+
+    def render(self, conn, key: str, payload: str) -> None:
+        if not self.warm:
+            import vl_convert
+
+            register_fonts()
+            vl_convert.vegalite_to_svg(WARM_SPEC)
+            self.warm = True
+        conn.send(("render-start", key))
         try:
-            task = conn.recv()
-        except EOFError:
+            outputs = render_chart(payload)
+        except Exception as exc:  # a spec Vega accepts in the schema but cannot draw
+            conn.send(("render-error", key, _reason(exc)))
             return
-        if task is None:
-            return
-        if task[0] == "file":
-            file = files[task[1]]
-            run_file(conn, file.path, file.text, book, data_dir, task[2])
-        elif task[0] == "render":
-            if not fonts:
-                register_fonts()
-                fonts = True
+        conn.send(("rendered", key, outputs))
+
+
+def worker(conn, files: list, book, data_dir: Path, parent: int, cpu_seconds: float) -> None:
+    """Entry point of a worker process; tasks come from the parent through conn until it sends None:
+    ("file", index, skip): run files[index]; ("render", key, payload): lay it out and render it; ("bundle",): make
+    the vega-embed bundle. It never returns: os._exit ends it whatever threads are left."""
+    code = 0
+    try:
+        confine(parent)
+        renderer = _Renderer()
+        while True:
             try:
-                outputs = render_chart(task[2])
-            except Exception as exc:  # a spec Vega accepts in the schema but cannot draw
-                conn.send(("render-error", task[1], _reason(exc)))
-                continue
-            store(task[1], outputs)
-            conn.send(("rendered", task[1]))
-        elif task[0] == "bundle":
-            store_bundle(javascript_bundle().encode())
-            conn.send(("bundle",))
+                task = conn.recv()
+            except EOFError:
+                break
+            if task is None:
+                break
+            limit_cpu(cpu_seconds)
+            if task[0] == "file":
+                file = files[task[1]]
+                run_file(conn, file.path, file.text, book, data_dir, task[2], cpu_seconds)
+            elif task[0] == "render":
+                renderer.render(conn, task[1], task[2])
+            elif task[0] == "bundle":
+                conn.send(("bundle", javascript_bundle().encode()))
+    except BaseException:  # the pipe broke, or the author's code got past every guard
+        code = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
 
 
 def javascript_bundle() -> str:

@@ -8,7 +8,7 @@ from factpress.facts.model import Fact, FactBook, Source
 from factpress.facts.periods import period_problem
 from factpress.facts.quantities import CHANGE_BASES, CHANGE_UNITS, SCALES, Change, Quantity, parse_fraction
 from factpress.facts.units import UnitError, UnitSpec, UnitTable
-from factpress.project.fields import Reader, did_you_mean
+from factpress.project.fields import Reader, describe, did_you_mean, impossible_date, shown
 from factpress.project.files import Sources
 from factpress.project.settings import Settings
 from factpress.project.strict_yaml import YList, YMap, parse_yaml_file
@@ -72,7 +72,7 @@ def _load_value(r: Reader, unit: UnitSpec | None, required: bool):
     if unit is not None and unit.kind == "fraction" and isinstance(raw, str):
         frac = parse_fraction(raw)
         if frac is None:
-            r.error("value", f"a fraction is written like \"1/3\", not '{raw}'")
+            r.error("value", f"a fraction is written like \"1/3\", not {describe(raw)}")
         return frac
     return r.get("value", Decimal, required=required)
 

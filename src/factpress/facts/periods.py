@@ -34,15 +34,18 @@ def _start(m: re.Match) -> tuple[int, int, int]:
 
 def period_problem(period: str) -> str:
     """Why a period is not one, or '' when it is."""
+    from factpress.project.fields import shown
+
     ends = period.split("/")
     if len(ends) > 2:
-        return f"period '{period}' is not {FORMS}"
-    matches = [PERIOD_RE.match(end) for end in ends]
+        return f"period '{shown(period)}' is not {FORMS}"
+    matches = [PERIOD_RE.fullmatch(end) for end in ends]
     if not all(matches):
-        return f"period '{period}' is not {FORMS}"
+        return f"period '{shown(period)}' is not {FORMS}"
     for end, m in zip(ends, matches):
         if m["d"] and int(m["d"]) > days_in_month(int(m["y"]), int(m["m"])):
-            return f"period '{period}': {end} is not a day of the calendar"
+            where = "" if len(ends) == 1 else f" '{period}':"
+            return f"period{where} {end} is not a day of the calendar"
     if len(ends) == 2:
         start, end = matches
         if _form(start) != _form(end):

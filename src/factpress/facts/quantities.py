@@ -192,7 +192,7 @@ class Change:
 
 
 def parse_fraction(text: str) -> Fraction | None:
-    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    m = re.fullmatch(r"\s*(\d{1,24})\s*/\s*(\d{1,24})\s*", text)  # bounded, as every number is
     if not m or int(m[2]) == 0:
         return None
     return Fraction(int(m[1]), int(m[2]))

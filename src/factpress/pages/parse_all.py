@@ -18,11 +18,11 @@ from pathlib import Path
 
 from factpress.pages.parse import Page, parse_page
 from factpress.project.files import SourceFile
-from factpress.shared.cache import BuildCache, load_pickle, store_pickle
+from factpress.shared.cache import BuildCache, cache_warning, load_pickle, store_pickle
 from factpress.shared.diagnostics import Diagnostic, Diagnostics
 from factpress.shared.workers import ForkedMap, can_fork
 
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 CACHE_FILE = Path(".factpress-cache") / "pages.pickle"
 PARALLEL_MIN = 64  # fewer pages than this to parse are parsed in this process: a pool costs more
 Parsed = tuple[Page | None, tuple[Diagnostic, ...]]
@@ -108,7 +108,7 @@ class PageParsing:
                     progress.advance()
         current = dict(zip(self.keys, self.results))
         if self.persist and self.cache_file is not None and (self.missing or len(self.known) != len(current)):
-            _store(self.cache_file, current)  # type: ignore[arg-type]
+            cache_warning(diags, _store(self.cache_file, current))  # type: ignore[arg-type]
         self.cache.pages = current  # type: ignore[assignment]
         pages = []
         for page, problems in self.results:  # type: ignore[misc]
@@ -132,5 +132,5 @@ def _read(path: Path) -> dict[str, Parsed]:
             if isinstance(v, tuple) and len(v) == 2 and (v[0] is None or isinstance(v[0], Page))}
 
 
-def _store(path: Path, pages: dict[str, Parsed]) -> None:
-    store_pickle(path, CACHE_FORMAT, pages)
+def _store(path: Path, pages: dict[str, Parsed]) -> str:
+    return store_pickle(path, CACHE_FORMAT, pages)

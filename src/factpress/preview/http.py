@@ -5,9 +5,15 @@ paths on disk, so `..`, encoded `..` and symbolic links cannot reach anything el
 """
 from __future__ import annotations
 
+import errno
 import html
+import ipaddress
 import mimetypes
+import re
+import socket
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,6 +26,11 @@ CLIENT = "/__factpress/reload.js"
 CLIENT_JS = (Path(__file__).parent / "client.js").read_bytes()
 KEEPALIVE_SECONDS = 10.0  # an event-stream comment this often finds closed tabs and keeps proxies from timing out
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+HOST_RE = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?")
+READ_SECONDS = 10.0  # for a request's line and headers to arrive, all of them
+IDLE_SECONDS = 30.0  # for any one read or write on a connection
+MAX_CONNECTIONS = 64  # open at once (each open tab holds one for its reload channel)
+EVICT_SECONDS = 1.0  # at the limit, a connection that has sent no request for this long makes room
 
 # Fixed here, not left to the mimetypes module: its table comes from the machine's own files and varies.
 TYPES = {
@@ -101,6 +112,7 @@ def failure_page(snap: Snapshot) -> bytes:
 class Handler(BaseHTTPRequestHandler):
     server: "PreviewServer"
     server_version = "factpress-preview"
+    timeout = IDLE_SECONDS  # the socket's: a peer that stops reading or writing is dropped
 
     def do_GET(self) -> None:
         self._respond(send_body=True)
@@ -109,8 +121,11 @@ class Handler(BaseHTTPRequestHandler):
         self._respond(send_body=False)
 
     def _respond(self, send_body: bool) -> None:
+        self.server.answering(self.request)
         if not self._host_allowed():
-            return self._send(403, b"the preview answers to localhost only\n", "text/plain; charset=utf-8", send_body)
+            names = ", ".join(sorted(self.server.names))
+            return self._send(403, f"the preview answers to {names} only\n".encode(), "text/plain; charset=utf-8",
+                              send_body)
         path = urlsplit(self.path).path
         if path == EVENTS:
             return self._events()
@@ -158,32 +173,124 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
 
     def _host_allowed(self) -> bool:
-        # A loopback server refuses other host names: a web page cannot rebind its own name to it.
+        # Only the names the server was asked to answer to: a web page elsewhere cannot rebind its
+        # own name (127.attacker.example) to this machine and read the preview.
         host = self.headers.get("Host")
-        if not self.server.loopback or not host:
-            return True
-        try:
-            name = (urlsplit(f"//{host}").hostname or "").lower()
-        except ValueError:  # not a host name at all, e.g. an unclosed [
+        if not host:
+            return True  # HTTP/1.0 without a Host: not a browser
+        m = HOST_RE.fullmatch(host)
+        if m is None:  # not a host name at all: an unclosed [, a user@ part
             return False
-        return name in LOOPBACK_NAMES or name.endswith(".localhost") or name.startswith("127.")
+        return self.server.allows(m.group(1).strip("[]").lower())
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
         pass  # one line per request would drown the build messages
 
 
 class PreviewServer(ThreadingHTTPServer):
+    """The preview's HTTP server: answers only to the names it was asked to, drops a request
+    whose headers take longer than READ_SECONDS, and holds at most MAX_CONNECTIONS at once."""
+
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], preview: Preview, family: int):
+    def __init__(self, address: tuple[str, int], preview: Preview, family: int, name: str | None = None):
         self.address_family = family
         self.preview = preview
-        super().__init__(address, Handler)
+        self._open: dict = {}  # connection -> [accepted at, still reading its request]
+        self._lock = threading.Lock()
+        self._closing = threading.Event()
+        super().__init__(address, Handler)  # may fail (a busy port), closing the server
+        bound = str(self.server_address[0]).lower()
         self.loopback = _is_loopback(address[0])
+        self.wildcard = bound in ("0.0.0.0", "::")
+        self.names = {"localhost"} | ({bound} if not self.wildcard else set()) | ({name.lower()} if name else set())
+        threading.Thread(target=self._reap, name="factpress-reaper", daemon=True).start()
+
+    def allows(self, name: str) -> bool:
+        """Whether a Host name is one this server answers to; bound to every address, any address
+        literal too (an address cannot be rebound, and it is how other machines reach it)."""
+        if name in self.names:
+            return True
+        if self.wildcard:
+            try:
+                ipaddress.ip_address(name)
+                return True
+            except ValueError:
+                return False
+        return False
+
+    def get_request(self):
+        try:
+            return super().get_request()
+        except OSError as exc:
+            if exc.errno in (errno.EMFILE, errno.ENFILE):
+                time.sleep(0.05)  # out of file descriptors: wait for some to close instead of spinning
+            raise
+
+    def process_request(self, request, client_address) -> None:
+        with self._lock:
+            room = len(self._open) < MAX_CONNECTIONS or self._evict()
+            if room:
+                self._open[request] = [time.monotonic(), True]
+        if not room:
+            try:
+                request.settimeout(1.0)
+                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._lock:
+                self._open.pop(request, None)
+
+    def answering(self, request) -> None:
+        """The request's headers are in: from now on only IDLE_SECONDS applies (the reload channel lives long)."""
+        with self._lock:
+            entry = self._open.get(request)
+            if entry is not None:
+                entry[1] = False
+
+    def _evict(self) -> bool:
+        """Make room by dropping the connection that has waited longest without sending a request."""
+        now = time.monotonic()
+        waiting = [(since, id(conn), conn) for conn, (since, reading) in self._open.items()
+                   if reading and now - since > EVICT_SECONDS]
+        if not waiting:
+            return False
+        conn = min(waiting)[2]
+        _hang_up(conn)
+        del self._open[conn]
+        return True
+
+    def _reap(self) -> None:
+        while not self._closing.wait(0.5):
+            now = time.monotonic()
+            with self._lock:
+                for conn, (since, reading) in list(self._open.items()):
+                    if reading and now - since > READ_SECONDS:
+                        _hang_up(conn)
+
+    def server_close(self) -> None:
+        self._closing.set()
+        super().server_close()
 
     def handle_error(self, request, client_address) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a tab closed mid-answer is normal
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):  # a tab closed mid-answer is normal
             super().handle_error(request, client_address)
+
+
+def _hang_up(conn) -> None:
+    """End a connection from another thread: its handler's blocking read returns at once."""
+    try:
+        conn.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 def _is_loopback(host: str) -> bool:

@@ -18,13 +18,14 @@ from factpress.project.settings import BaseUrl
 from factpress.preview.watch import Watcher
 
 
-def bind(host: str, port: int, preview: Preview, say) -> PreviewServer:
-    """Listen on host:port, or on the next free port when it is busy (saying so)."""
+def bind(host: str, port: int, preview: Preview, say, name: str | None = None) -> PreviewServer:
+    """Listen on host:port, or on the next free port when it is busy (saying so); name: the host
+    name asked for with --host, which the server answers to besides its address and localhost."""
     family = socket.getaddrinfo(host, port or None, type=socket.SOCK_STREAM)[0][0]
     busy: list[int] = []
     for candidate in range(port, port + 100) if port else [0]:
         try:
-            server = PreviewServer((host, candidate), preview, family)
+            server = PreviewServer((host, candidate), preview, family, name)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise
@@ -54,7 +55,7 @@ def run(root: Path, host: str | None, port: int, debug: bool = False, base_url: 
     server = http = None
     with _signals_interrupt():
         try:
-            server = _listen(host or "127.0.0.1", port, preview, say)
+            server = _listen(host or "127.0.0.1", port, preview, say, host)
             http = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                     name="factpress-http", daemon=True)
             http.start()
@@ -87,9 +88,9 @@ def _announce(server: PreviewServer, snap: Snapshot, host: str | None, say) -> N
         say(f"listening on {host}: other machines on your network can read this preview")
 
 
-def _listen(host: str, port: int, preview: Preview, say) -> PreviewServer:
+def _listen(host: str, port: int, preview: Preview, say, name: str | None) -> PreviewServer:
     try:
-        return bind(host, port, preview, say)
+        return bind(host, port, preview, say, name)
     except OSError as exc:
         raise FactpressError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 

@@ -9,13 +9,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
 
 from factpress.shared.diagnostics import Diagnostics
 from factpress.pages.parse import Page
 from factpress.site.render import Renderer
-from factpress.site.templates import THEME, make_environment, template_location, template_problem
+from factpress.shared.deadline import Deadline
+from factpress.site.templates import THEME, make_environment, template_failure
 from factpress.site.assemble import Site
 
 ATTR_RE = re.compile(r'(?<=\s)(id|href|xlink:href)="([^"]*)"')
@@ -97,12 +97,18 @@ def print_css() -> str:
 
 def print_html(site: Site, root: Path, diags: Diagnostics, options: PrintOptions, date: str) -> str | None:
     """The report as one HTML document for WeasyPrint; None (with a diagnostic) on a template error."""
-    renderer = Renderer(site, make_environment(root / "templates"), diags, {})
+    deadline = Deadline(site.settings.template_timeout)
+    renderer = Renderer(site, make_environment(root / "templates"), diags, {}, deadline)
     try:
         html = renderer.template("print.html", chapters=chapters(site, renderer), appendix=options.appendix,
                                  paper=options.paper or site.settings.paper, print_css=Markup(print_css()), date=date)
-    except jinja2.TemplateError as exc:
-        diags.error(template_location(exc, root), template_problem(exc), code="template")
+    except Exception as exc:
+        failure = template_failure(exc, root, site.settings.template_timeout)
+        if failure is None:
+            raise
+        diags.error(*failure, code="template")
         return None
+    finally:
+        deadline.close()
     slugs = {p.slug for p in site.pages} | ({"index"} if site.home else set())
     return localize_links(html, slugs, site.settings.base_url)

@@ -9,7 +9,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from factpress.shared.diagnostics import Diagnostics
+from factpress.shared.cache import cache_warning
+from factpress.shared.diagnostics import Diagnostics, SourceLocation
 from factpress.print.document import PrintOptions, print_html
 from factpress.site.assemble import Site
 
@@ -61,19 +62,24 @@ class PdfCache:
     def __init__(self, root: Path):
         self.folder = root / CACHE_DIR
 
-    def get(self, key: str) -> tuple[bytes, int] | None:
+    def get(self, key: str) -> tuple[bytes, int, list[str]] | None:
+        """The PDF, its page count and the addresses it left out."""
         try:
-            pages = int((self.folder / f"{key}.pages").read_text("ascii"))
-            return (self.folder / f"{key}.pdf").read_bytes(), pages
+            pages, *refused = (self.folder / f"{key}.pages").read_text("utf-8").split("\n")
+            return (self.folder / f"{key}.pdf").read_bytes(), int(pages), [u for u in refused if u]
         except (OSError, ValueError):
             return None
 
-    def put(self, key: str, data: bytes, pages: int) -> None:
+    def put(self, key: str, data: bytes, pages: int, refused: list[str]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        for name, content in ((f"{key}.pdf", data), (f"{key}.pages", str(pages).encode())):
+        for name, content in ((f"{key}.pdf", data), (f"{key}.pages", "\n".join([str(pages), *refused]).encode())):
             tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-            tmp.write_bytes(content)
-            os.replace(tmp, self.folder / name)
+            try:
+                tmp.write_bytes(content)
+                os.replace(tmp, self.folder / name)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                raise
         # Pruning by age is safe: validity comes from the key, age only decides what to forget.
         entries = sorted(self.folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in entries[CACHE_KEEP:]:
@@ -81,12 +87,57 @@ class PdfCache:
             old.with_suffix(".pages").unlink(missing_ok=True)
 
 
-def write_pdf(html: str) -> tuple[bytes, int]:
-    """PDF bytes and page count. No base URL: the document is self-contained, so nothing is fetched."""
+def write_pdf(html: str, root: Path | None = None, refused: list[str] | None = None) -> tuple[bytes, int]:
+    """PDF bytes and page count. Relative addresses (an image in a page) resolve as on the site,
+    whose root holds static/'s files; only files of the project and data: URLs are read, and every
+    other address (http:, a file elsewhere) is refused and added to `refused`."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
+    base = (root / "static").resolve().as_uri() + "/" if root is not None else None
+    fetcher = confined_fetcher(root, refused if refused is not None else [])
+    document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
     return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
+
+
+def confined_fetcher(root: Path | None, refused: list[str]):
+    """WeasyPrint's URL fetcher, allowed data: URLs and the project's own files, nothing else."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    allowed = os.path.realpath(root) if root is not None else None
+
+    class Confined(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file" and allowed is not None and parts.netloc in ("", "localhost"):
+                path = os.path.realpath(unquote(parts.path))
+                if os.path.commonpath([path, allowed]) == allowed and os.path.isfile(path):
+                    with open(path, "rb") as f:
+                        return URLFetcherResponse(url, f.read(), {"Content-Type": _mime(path)})
+            refused.append(url)
+            raise ValueError(f"not fetched: the PDF reads only the project's files ({url})")
+
+    return Confined(allowed_protocols=("data", "file"))
+
+
+def _mime(path: str) -> str:
+    import mimetypes
+
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+def refused_warnings(site: Site, refused: list[str], diags: Diagnostics) -> None:
+    """One warning per address the PDF left out, at the page that names it."""
+    pages = ([site.home] if site.home else []) + list(site.pages)
+    for url in dict.fromkeys(refused):
+        tail = url.rstrip("/").rsplit("/", 1)[-1]  # a relative address is resolved in the URL: match its name
+        page = next((p for p in pages if url in p.body), None) or next((p for p in pages if tail in p.body), None)
+        where = page.loc(1) if page is not None else SourceLocation("report.pdf")
+        diags.warning(where, f"the PDF leaves out '{url[:200]}': it reads only files of the project, "
+                             "nothing from the network (put the file in static/)", code="pdf-fetch")
 
 
 def make_pdf(site: Site, root: Path, diags: Diagnostics, options: PrintOptions | None = None) -> PdfResult | None:
@@ -98,7 +149,13 @@ def make_pdf(site: Site, root: Path, diags: Diagnostics, options: PrintOptions |
     cache = PdfCache(root)
     hit = cache.get(key)
     if hit is not None:
+        refused_warnings(site, hit[2], diags)
         return PdfResult(hit[0], hit[1], key, True)
-    data, pages = write_pdf(html)
-    cache.put(key, data, pages)
+    refused: list[str] = []
+    data, pages = write_pdf(html, root, refused)
+    refused_warnings(site, refused, diags)
+    try:
+        cache.put(key, data, pages, refused)
+    except OSError as exc:  # a read-only or full cache: the next PDF is rendered again
+        cache_warning(diags, exc.strerror or str(exc))
     return PdfResult(data, pages, key, False)

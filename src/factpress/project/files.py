@@ -1,6 +1,7 @@
 """Discover: every input file of a project, classified, read once and content-hashed."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -68,18 +69,24 @@ def _classify(rel: str) -> str | None:
     return None
 
 
+def _inside(path: Path, root: Path) -> bool:
+    """Whether a path, its links followed, stays in the project (a link loop does not)."""
+    real = Path(os.path.realpath(path))
+    return real.is_relative_to(Path(os.path.realpath(root)))
+
+
 def _walk(root: Path, top: str, outside: list[Path]):
     base = root / top
     if not base.is_dir():
         return
-    if base.is_symlink() and not base.resolve().is_relative_to(root.resolve()):
+    if base.is_symlink() and not _inside(base, root):
         outside.append(base)
         return
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
         for d in dirnames:  # never followed; one leading out of the project is reported
             link = Path(dirpath) / d
-            if link.is_symlink() and not link.resolve().is_relative_to(root.resolve()):
+            if link.is_symlink() and not _inside(link, root):
                 outside.append(link)
         for name in sorted(filenames):
             yield Path(dirpath) / name
@@ -89,21 +96,20 @@ def read_file(path: Path, rel: str, root: Path, diags: Diagnostics, binary: bool
     """Read one input file, or say exactly why not (outside the project, vanished, too big, not UTF-8)."""
     loc = SourceLocation(rel, 1)
     try:
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(root.resolve()):
-                diags.error(loc, "symbolic link leads outside the project; refused")
-                return None
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            diags.error(loc, f"file is {size // (1024 * 1024)} MB; the limit for a content file is {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        if path.is_symlink() and not _inside(path, root):
+            diags.error(loc, "symbolic link leads outside the project; refused")
             return None
-        data = path.read_bytes()
+        data = _read_regular(path, loc, diags)
+        if data is None:
+            return None
     except FileNotFoundError:
         diags.error(loc, "file vanished while it was being read (saved again mid-build?)")
         return None
     except OSError as exc:
-        diags.error(loc, f"cannot read file: {exc.strerror}")
+        if exc.errno == errno.ELOOP:
+            diags.error(loc, "symbolic link loop (the link leads back to itself); refused")
+        else:
+            diags.error(loc, f"cannot read file: {exc.strerror}")
         return None
     if binary:
         return data
@@ -119,6 +125,26 @@ def read_file(path: Path, rel: str, root: Path, diags: Diagnostics, binary: bool
         diags.error(SourceLocation(rel, line, col), f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_regular(path: Path, loc: SourceLocation, diags: Diagnostics) -> bytes | None:
+    """The bytes of a regular file; a FIFO, device or socket is refused without waiting on it
+    (opened non-blocking, checked, and only then read)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a device or socket"
+            diags.error(loc, f"{kind}, not a regular file; refused")
+            return None
+        if st.st_size > MAX_FILE_BYTES:
+            diags.error(loc, f"file is {st.st_size // (1024 * 1024)} MB; the limit for a content file is "
+                             f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 def _signature(path: Path) -> tuple[int, int, int, int] | None:

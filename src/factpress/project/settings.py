@@ -6,12 +6,15 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
-from factpress.project.fields import Reader
+from factpress.project.fields import Reader, shown
 from factpress.project.files import Sources
 from factpress.project.strict_yaml import YList, YMap, parse_yaml
 
 SETTINGS_FIELDS = {"title", "subtitle", "authors", "language", "date", "base_url", "description", "key_figures",
-                   "pages", "domain", "pdf", "paper", "raw_html", "chart_timeout", "image", "search", "units", "nouns"}
+                   "pages", "domain", "pdf", "paper", "raw_html", "chart_timeout", "template_timeout", "image", "search",
+                   "units", "nouns"}
+HOST_RE = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]", re.I)
+MAX_TIMEOUT = 3600.0
 URL_RE = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 BASE_URL_ENV = "FACTPRESS_BASE_URL"
 
@@ -63,7 +66,8 @@ class Settings:
     pdf: bool = False  # also write the PDF into the site on build
     paper: str = "A4"
     raw_html: bool = False  # trusted-author mode: Markdown may contain raw HTML
-    chart_timeout: float = 60.0
+    chart_timeout: float = 60.0  # seconds a chart may take to run, and to render
+    template_timeout: float = 10.0  # seconds a template may take to render one file
     search: bool = True  # a search box on every page and the Pagefind index
     units: tuple[tuple[str, str, SourceLocation], ...] = ()  # the report's own units: (name, definition, where)
     nouns: tuple[tuple[str, str, SourceLocation], ...] = ()  # count nouns: (plural, singular, where)
@@ -116,16 +120,11 @@ def _read_settings(sources: Sources, diags: Diagnostics) -> Settings:
         diags.error(SourceLocation(file.rel, 1), "report settings must be a mapping of fields")
         return Settings()
     r = Reader(data, diags, "settings", SETTINGS_FIELDS)
-    base_url = r.text("base_url")
-    if base_url and (problem := base_url_problem(base_url)):
-        r.error("base_url", f"base_url {problem}")
-        base_url = ""
-    base_url = normal_base_url(base_url) if base_url else ""
+    base_url = _base_url(r)
     language = r.text("language", default="en")
-    if not re.match(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", language):
+    if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", language):
         r.error("language", f"language must be a language tag such as en or zh-Hans, not '{language}'")
         language = "en"
-    timeout = r.get("chart_timeout", int, default=60)
     return Settings(
         title=r.text("title", required=True) or "Untitled report",
         subtitle=r.text("subtitle"),
@@ -136,11 +135,12 @@ def _read_settings(sources: Sources, diags: Diagnostics) -> Settings:
         description=r.text("description"),
         key_figures=tuple(r.strings("key_figures")),
         pages=tuple(r.strings("pages")),
-        domain=r.text("domain"),
+        domain=_domain(r),
         pdf=bool(r.get("pdf", bool, default=False)),
         paper=r.choice("paper", ("A4", "Letter"), default="A4"),
         raw_html=bool(r.get("raw_html", bool, default=False)),
-        chart_timeout=float(timeout),
+        chart_timeout=r.seconds("chart_timeout", 60.0, MAX_TIMEOUT),
+        template_timeout=r.seconds("template_timeout", 10.0, MAX_TIMEOUT),
         search=bool(r.get("search", bool, default=True)),
         units=_units(r),
         nouns=_nouns(r),
@@ -173,3 +173,31 @@ def _nouns(r: Reader) -> tuple[tuple[str, str, SourceLocation], ...]:
             continue
         out.append((plural, singular, m.key_at(plural)))
     return tuple(out)
+
+
+def _base_url(r: Reader) -> str:
+    """An absolute http(s) URL of a folder: the published site's address, with no query or fragment."""
+    base_url = r.text("base_url")
+    if not base_url:
+        return ""
+    if not re.fullmatch(r"https?://[^/\s?#]+(/\S*)?", base_url):
+        r.error("base_url", f"base_url must be an absolute http(s) URL, not '{shown(base_url)}'")
+        return ""
+    parts = urlsplit(base_url)
+    if parts.query or parts.fragment or "?" in base_url or "#" in base_url:
+        r.error("base_url", f"base_url must be the address of a folder, without a query (?) or fragment (#), "
+                            f"not '{shown(base_url)}'")
+        return ""
+    if parts.username is not None or parts.password is not None:
+        r.error("base_url", f"base_url must not hold a user name or password, not '{shown(base_url)}'")
+        return ""
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def _domain(r: Reader) -> str:
+    """A custom domain for GitHub Pages: one host name, as CNAME holds it."""
+    domain = r.text("domain").strip()
+    if domain and not HOST_RE.fullmatch(domain):
+        r.error("domain", f"domain must be a host name such as report.example.org, not '{shown(domain)}'")
+        return ""
+    return domain

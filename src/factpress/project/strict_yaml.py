@@ -1,13 +1,28 @@
-"""Strict YAML: positions for every value, duplicate keys rejected, numbers kept as written."""
+"""Strict YAML: every value with its file:line, read by the YAML 1.2 core schema and never changed.
+
+Values are composed from the parser's events in one loop (no recursion, so no depth can crash
+it): nesting deeper than MAX_DEPTH and aliases that expand a document far beyond its own size are
+refused, as Go's yaml refuses them; duplicate and merge keys are refused. A plain scalar is read
+as YAML 1.2 reads it (`yes` and `1:30` are text), and a form that YAML 1.1 tools read as another
+number (`010`, `0x1F`, `1:30`, `1_000`) is refused with a line saying how to write it. Numbers
+are finite and at most MAX_DIGITS digits long written out; each keeps the text it was written as.
+"""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml import events as ev
 
 from factpress.shared.cache import BuildCache
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
+
+MAX_DEPTH = 50  # nested mappings and lists; real files use a handful
+MAX_DIGITS = 24  # of a number written out in full: exact in the 28-digit decimal arithmetic used on it
+ALIAS_BUDGET = 10_000  # values aliases may add to a document before ALIAS_RATIO applies
+ALIAS_RATIO = 10  # values aliases may add per value written
+FALLBACK_LIMIT = 1_000_000  # characters: larger files keep libyaml's wording of a syntax error
 
 
 class _Invalid:
@@ -42,80 +57,267 @@ class YList(list):
         return self.item_locs[index] if index < len(self.item_locs) else self.loc
 
 
-def _loc(path: str, node: Node) -> SourceLocation:
-    mark = node.start_mark
-    return SourceLocation(path, mark.line + 1, mark.column + 1)
+class WrittenInt(int):
+    """A whole number that remembers how it was written (+5), for fields that show it as text."""
+
+    written: str
 
 
-# libyaml's parser composes the same nodes with the same marks, several times faster
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class WrittenDecimal(Decimal):
+    """A decimal number that remembers how it was written (1.0e3), for fields that show it as text."""
+
+    written: str
+
+
+def written(value) -> str:
+    """A number as the author wrote it; anything else as str() gives it."""
+    return getattr(value, "written", None) or str(value)
+
+
+# ---- YAML 1.2 core schema --------------------------------------------------------------------------
 
 _TAG = "tag:yaml.org,2002:"
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR_TAGS = {_TAG + t for t in ("null", "bool", "int", "float")}
+_COLLECTION_TAGS = {None, "!", _TAG + "map", _TAG + "seq"}
+NULLS = {"", "~", "null", "Null", "NULL"}
+BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+INT_RE = re.compile(r"[-+]?[0-9]+")
+FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+NON_FINITE_RE = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+LEADING_ZERO_RE = re.compile(r"[-+]?0[0-9]")
+BASE_RE = re.compile(r"([-+]?)0([xXoObB])([0-9a-fA-F_]+)")
+BASES = {"x": (16, "a hexadecimal"), "o": (8, "an octal"), "b": (2, "a binary")}
+_YAML11 = yaml.resolver.Resolver()  # only to tell what YAML 1.1 tools would read
+_YAML11_NUMBERS = {_TAG + "int", _TAG + "float"}
+_CONSTRUCT = yaml.constructor.SafeConstructor()
 
 
-def _scalar(path: str, node: ScalarNode, diags: Diagnostics):
-    tag = node.tag
-    text = node.value
-    if tag == _TAG + "null":
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 30 else text[:20] + "…"
+
+
+def _yaml11(text: str):
+    """What YAML 1.1 tools (PyYAML, older libraries) read a plain scalar as: a number, or None for text."""
+    tag = _YAML11.resolve(yaml.ScalarNode, text, (True, False))
+    if tag not in _YAML11_NUMBERS or len(text) > 40:
         return None
-    if tag == _TAG + "bool":
-        return text.lower() in ("true", "yes", "on", "y")
-    if tag == _TAG + "int":
-        return _CONSTRUCTOR.construct_yaml_int(node)
-    if tag == _TAG + "float":
+    node = yaml.ScalarNode(tag, text)
+    try:
+        return _CONSTRUCT.construct_yaml_int(node) if tag.endswith("int") else _CONSTRUCT.construct_yaml_float(node)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _number_text(value) -> str:
+    return "text" if value is None else format(value, "f") if isinstance(value, Decimal) else repr(value)
+
+
+def number(text: str) -> tuple[object, str]:
+    """A YAML 1.2 number from its text: (WrittenInt or WrittenDecimal, "") or (INVALID, why not)."""
+    if LEADING_ZERO_RE.match(text):
+        now = Decimal(text)
+        plain = format(now, "f") if not INT_RE.fullmatch(text) else str(int(now))
+        old = _yaml11(text)
+        readers = (f" (YAML 1.1 tools read it as {_number_text(old)}, YAML 1.2 as {plain})"
+                   if old is None or Decimal(old) != now else "")
+        return INVALID, (f"'{_shown(text)}' has a leading zero{readers}; write {plain}, or quote it "
+                         f"(\"{_shown(text)}\") if it is a code")
+    value = Decimal(text)
+    digits = max(value.adjusted() + 1, 1) + max(-value.as_tuple().exponent, 0)
+    if digits > MAX_DIGITS:
+        return INVALID, (f"'{_shown(text)}' is out of range: written out it has {digits} digits, "
+                         f"and a value may have at most {MAX_DIGITS}")
+    out = WrittenInt(int(text)) if INT_RE.fullmatch(text) else WrittenDecimal(text)
+    out.written = text
+    return out, ""
+
+
+def ambiguous(text: str) -> str:
+    """Why a plain scalar that is not a decimal number must not be read as text either ('' when it may)."""
+    m = BASE_RE.fullmatch(text)
+    if m:
+        base, name = BASES[m.group(2).lower()]
         try:
-            value = Decimal(text.replace("_", ""))
-        except InvalidOperation:
-            diags.error(_loc(path, node), f"'{text}' is not a finite number")
+            value = f" ({int(m.group(1) + m.group(3).replace('_', ''), base)})" if len(text) <= 40 else ""
+        except ValueError:
+            return ""
+        return (f"'{_shown(text)}' is {name} number{value}; write numbers in decimal, as sources print them, "
+                f"or quote it (\"{_shown(text)}\") if it is text")
+    old = _yaml11(text)
+    if old is None:
+        return ""
+    how = " (base 60)" if ":" in text else ""
+    fix = "without underscores" if "_" in text and ":" not in text else "in decimal"
+    return (f"'{_shown(text)}' is ambiguous: YAML 1.1 tools read it as {_number_text(old)}{how}, YAML 1.2 as "
+            f"text; quote it (\"{_shown(text)}\") if it is text, or write the number {fix}")
+
+
+def core_value(text: str) -> tuple[object, str]:
+    """A plain scalar by the YAML 1.2 core schema: (value, "") or (INVALID, the reason it is refused)."""
+    if text in NULLS:
+        return None, ""
+    if text in BOOLS:
+        return BOOLS[text], ""
+    if INT_RE.fullmatch(text) or FLOAT_RE.fullmatch(text):
+        return number(text)
+    if NON_FINITE_RE.fullmatch(text):
+        return INVALID, f"'{text}' is not a finite number"
+    why = ambiguous(text)
+    return (INVALID, why) if why else (text, "")
+
+
+# ---- composing values from events --------------------------------------------------------------------
+
+
+class _Stop(Exception):
+    """The document cannot be read further (too deep, too many aliases); its error is reported."""
+
+
+class _Frame:
+    __slots__ = ("value", "anchor", "start", "key", "key_loc")
+
+    def __init__(self, value, anchor, start):
+        self.value, self.anchor, self.start = value, anchor, start
+        self.key = _NO_KEY
+        self.key_loc = None
+
+
+_NO_KEY = object()  # a mapping waiting for its next key
+_SKIP = object()  # the value after a refused key is dropped
+
+
+class _Composer:
+    """Builds YMap / YList / scalars from parser events, with the bounds above."""
+
+    def __init__(self, path: str, diags: Diagnostics):
+        self.path, self.diags = path, diags
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[object, int]] = {}  # name -> (value, values in it)
+        self.written = 0  # values written in the document
+        self.expanded = 0  # values that aliases add
+        self.total = 0  # values the document holds, aliases expanded
+        self.root = None
+        self.documents = 0
+
+    def loc(self, event) -> SourceLocation:
+        mark = event.start_mark
+        return SourceLocation(self.path, mark.line + 1, mark.column + 1)
+
+    def error(self, event, message: str, hint: str = "") -> None:
+        self.diags.error(self.loc(event), message, hint)
+
+    def feed(self, event) -> None:
+        if isinstance(event, ev.ScalarEvent):
+            self.written += 1
+            self.total += 1
+            self._done(self._scalar(event), event, 1)
+        elif isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+            self._open(event)
+        elif isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+            frame = self.stack.pop()
+            self._done(frame.value, None, self.total - frame.start + 1, frame)
+        elif isinstance(event, ev.AliasEvent):
+            self._alias(event)
+        elif isinstance(event, ev.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.error(event, "invalid YAML: expected a single document in the stream, but found another document")
+                raise _Stop
+
+    def _open(self, event) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            self.error(event, f"YAML is nested too deeply (more than {MAX_DEPTH} levels)")
+            raise _Stop
+        if event.tag not in _COLLECTION_TAGS:
+            self.error(event, f"YAML tag '{_tag_name(event.tag)}' is not supported", "write the value without a tag")
+        self.written += 1
+        self.total += 1
+        if isinstance(event, ev.MappingStartEvent):
+            value = YMap()
+            value.key_locs, value.value_locs = {}, {}
+        else:
+            value = YList()
+            value.item_locs = []
+        value.loc = self.loc(event)
+        self.stack.append(_Frame(value, event.anchor, self.total))
+
+    def _scalar(self, event):
+        tag, text = event.tag, event.value
+        if tag in ("!", _TAG + "str") or (tag is None and event.style not in (None, "")):
+            return text
+        if tag is not None and tag not in _SCALAR_TAGS:
+            self.error(event, f"YAML tag '{_tag_name(tag)}' is not supported", "write the value without a tag")
             return INVALID
-        if not value.is_finite():
-            diags.error(_loc(path, node), f"'{text}' is not a finite number")
-            return INVALID
+        value, why = core_value(text)
+        if why:
+            self.error(event, why)
         return value
-    # timestamps and everything else stay as the text the author wrote
-    return text
+
+    def _alias(self, event) -> None:
+        name = event.anchor
+        if name not in self.anchors:
+            if any(f.anchor == name for f in self.stack):
+                self.error(event, f"YAML alias '*{name}' refers to the value it is part of")
+            else:
+                self.error(event, f"invalid YAML: found undefined alias '*{name}'")
+            raise _Stop
+        value, size = self.anchors[name]
+        self.expanded += size
+        self.total += size
+        if self.expanded > ALIAS_BUDGET and self.expanded > ALIAS_RATIO * self.written:
+            self.error(event, f"YAML aliases expand this file to over {ALIAS_RATIO} times the values written in it "
+                              "(excessive aliasing); refused")
+            raise _Stop
+        self._place(value, self.loc(event))
+
+    def _done(self, value, event, size: int, frame: _Frame | None = None) -> None:
+        anchor = frame.anchor if frame is not None else event.anchor
+        if anchor is not None:
+            self.anchors[anchor] = (value, size)
+        self._place(value, frame.value.loc if frame is not None else self.loc(event))
+
+    def _place(self, value, loc: SourceLocation) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        parent = frame.value
+        if isinstance(parent, YList):
+            parent.append(value)
+            parent.item_locs.append(loc)
+        elif frame.key is _NO_KEY:
+            frame.key, frame.key_loc = self._key(value, loc, parent), loc
+        else:
+            key, frame.key = frame.key, _NO_KEY
+            if key is not _SKIP:
+                parent[key] = value
+                parent.key_locs[key] = frame.key_loc
+                parent.value_locs[key] = loc
+
+    def _key(self, key, loc: SourceLocation, parent: YMap):
+        if key is INVALID:
+            return _SKIP
+        if key == "<<":
+            self.diags.error(loc, "YAML merge keys (<<) are not supported")
+            return _SKIP
+        if isinstance(key, (YMap, YList)) or key is None:
+            self.diags.error(loc, "a mapping key must be plain text")
+            return _SKIP
+        key = written(key)
+        if key in parent:
+            self.diags.error(loc, f"duplicate key '{key}' (first defined at line {parent.key_locs[key].line})")
+            return _SKIP
+        return key
 
 
-def _convert(path: str, node: Node, diags: Diagnostics, depth: int = 0):
-    if depth > 50:
-        diags.error(_loc(path, node), "YAML is nested too deeply")
-        return None
-    if isinstance(node, ScalarNode):
-        return _scalar(path, node, diags)
-    if isinstance(node, SequenceNode):
-        out = YList()
-        out.loc = _loc(path, node)
-        out.item_locs = []
-        for child in node.value:
-            out.append(_convert(path, child, diags, depth + 1))
-            out.item_locs.append(_loc(path, child))
-        return out
-    if isinstance(node, MappingNode):
-        out = YMap()
-        out.loc = _loc(path, node)
-        out.key_locs, out.value_locs = {}, {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                diags.error(_loc(path, key_node), "YAML merge keys (<<) are not supported")
-                continue
-            key = _convert(path, key_node, diags, depth + 1)
-            if not isinstance(key, (str, int, bool)) or key is None:
-                diags.error(_loc(path, key_node), "a mapping key must be plain text")
-                continue
-            key = str(key)
-            if key in out:
-                first = out.key_locs[key]
-                diags.error(
-                    _loc(path, key_node),
-                    f"duplicate key '{key}' (first defined at line {first.line})",
-                )
-                continue
-            out[key] = _convert(path, value_node, diags, depth + 1)
-            out.key_locs[key] = _loc(path, key_node)
-            out.value_locs[key] = _loc(path, value_node)
-        return out
-    return None
+# ---- reading a document --------------------------------------------------------------------------------
+
+# libyaml's parser gives the same events with the same marks, several times faster
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _problem_location(path: str, exc: yaml.YAMLError, text: str = "") -> SourceLocation:
@@ -148,23 +350,33 @@ def _char_at(text: str, mark) -> str:
     return ""
 
 
+def _plain_wording(text: str, exc: yaml.YAMLError) -> yaml.YAMLError:
+    """The pure-Python parser words its errors more plainly; its events come without recursion too."""
+    if _LOADER is yaml.SafeLoader or len(text) > FALLBACK_LIMIT:
+        return exc
+    try:
+        for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+            pass
+    except yaml.YAMLError as plain:
+        return plain
+    return exc
+
+
 def parse_yaml(text: str, path: str, diags: Diagnostics):
     """Parse one YAML document; problems go to diags and None comes back."""
+    composer = _Composer(path, diags)
+    before = len(diags.errors)
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        for event in yaml.parse(text, Loader=_LOADER):
+            composer.feed(event)
+    except _Stop:
+        return None
     except yaml.YAMLError as exc:
-        if _LOADER is not yaml.SafeLoader:  # the pure-Python parser words its errors more plainly
-            try:
-                yaml.compose(text, Loader=yaml.SafeLoader)
-            except yaml.YAMLError as plain:
-                exc = plain
+        exc = _plain_wording(text, exc)
         message, hint = _problem_text(text, exc)
         diags.error(_problem_location(path, exc, text), message, hint)
         return None
-    if node is None:
-        return None
-    before = len(diags.errors)
-    data = _convert(path, node, diags)
+    data = composer.root
     return data if len(diags.errors) == before or data is not None else None
 
 

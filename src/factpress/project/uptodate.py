@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 from factpress.shared.cache import code_fingerprint, walk
@@ -26,8 +27,8 @@ def _inputs(root: Path, dest: Path, pdf: bool, base_url: str | None) -> str | No
                          os.environ.get("SOURCE_DATE_EPOCH"), os.environ.get("PAGEFIND_BINARY_PATH")]).encode())
     for top in INPUT_FOLDERS:
         for rel, path in walk(root / top):
-            if os.path.islink(path):
-                return None  # links are checked by the full build
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return None  # links, FIFOs and devices are checked by the full build
             h.update(f"{top}/{rel}\0".encode())
             with open(path, "rb") as f:
                 h.update(hashlib.sha256(f.read()).digest())

@@ -125,13 +125,51 @@ def load_pickle(path: Path, fmt: str):
     return None
 
 
-def store_pickle(path: Path, fmt: str, data) -> None:
-    """Replace the cache file at path; a cache that cannot be written is no error."""
+def store_pickle(path: Path, fmt: str, data) -> str:
+    """Replace the cache file at path; a cache that cannot be written is no error: '' or why not."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
             pickle.dump({"format": fmt, "code": code_fingerprint(), "data": data}, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # the folder itself is what cannot be written
+            pass
+        return exc.strerror or str(exc)
+    return ""
+
+
+CACHE_FOLDER = ".factpress-cache"
+CACHE_WARNING = "cache-unwritable"  # the code of the warning; not a problem of the report, so --strict lets it pass
+
+
+def cache_problem(root: Path) -> str:
+    """Why the project's cache folder cannot be written ('' when it can): the build then goes on
+    without it (every cache write is allowed to fail), and says so once."""
+    folder = root / CACHE_FOLDER
+    if folder.exists() and not folder.is_dir():
+        return "it is a file, not a folder"
+    probe = folder / f".probe-{os.getpid()}"
+    try:
+        folder.mkdir(exist_ok=True)
+        probe.write_bytes(b"probe")
+        probe.unlink()
+    except OSError as exc:
+        try:
+            probe.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return exc.strerror or str(exc)
+    return ""
+
+
+def cache_warning(diags, why: str) -> None:
+    """Say, once per build, that the cache could not be written and why."""
+    from factpress.shared.diagnostics import SourceLocation
+
+    if why and not any(d.code == CACHE_WARNING for d in diags.items):
+        diags.warning(SourceLocation(CACHE_FOLDER), f"the cache folder cannot be written ({why}); "
+                      "this build goes on without it", code=CACHE_WARNING)

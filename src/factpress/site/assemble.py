@@ -12,6 +12,7 @@ from factpress.project.settings import Settings
 from factpress.shared.diagnostics import Diagnostics
 
 TABLE_OPTIONS = {"tag", "region", "caption"}
+GENERATED_PAGES = {"sources": "the Sources page", "data": "the Data page", "404": "the page for a missing address"}
 CHART_OPTIONS = {"caption", "alt", "description", "width", "height"}
 
 
@@ -23,6 +24,7 @@ class Site:
     home: Page | None
     charts: Charts
     cited_by: dict[str, list[Page]] = field(default_factory=dict)  # fact id -> pages citing it
+    static: dict[str, bytes] = field(default_factory=dict)  # static/'s files by their name in the site
     _index: dict[int, int] | None = field(default=None, repr=False, compare=False)
 
     def chart_pages(self) -> dict:
@@ -60,6 +62,12 @@ def _seen(pages: list[Page], diags: Diagnostics) -> None:
     for page in pages:
         for line, col, severity, message in page.problems:
             (diags.error if severity == "error" else diags.warning)(page.loc(line, col), message)
+        if page.slug in GENERATED_PAGES:
+            diags.error(page.loc(1), f"page name '{page.slug}' is taken by {GENERATED_PAGES[page.slug]} "
+                                     f"({page.slug}.html); rename the file or set 'slug:' in its front matter")
+        elif page.slug == "index" and page.rel != "content/index.md":
+            diags.error(page.loc(1), f"page name 'index' is the home page's (content/index.md); rename {page.rel} "
+                                     "or set another 'slug:' in its front matter")
         if page.slug in slugs:
             diags.error(page.loc(1), f"two pages would both be {page.slug}.html (also {slugs[page.slug].rel})")
         slugs[page.slug] = page

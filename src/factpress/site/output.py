@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST = ".factpress-manifest.json"
+INPUT_FOLDERS = ("content", "charts", "templates", "static", ".factpress-cache")
 
 
 @dataclass
@@ -58,8 +59,9 @@ def output_refusal(dest: Path, project: Path) -> str:
         return "is the project folder itself"
     if root.is_relative_to(out):
         return "holds the project (it is above it)"
-    if out.is_relative_to(root / "content"):
-        return "is inside content/"
+    for folder in INPUT_FOLDERS:
+        if out.is_relative_to(root / folder):
+            return f"is inside {folder}/, which the build reads"
     if not dest.exists():
         return ""
     if not dest.is_dir():
@@ -72,6 +74,42 @@ def output_refusal(dest: Path, project: Path) -> str:
         more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
         return f"holds files factpress did not write ({foreign[0]}{more})"
     return ""
+
+
+def unsafe_name(name: str) -> str:
+    """Why a file name could leave the output folder or not work on a web host ('' when it is fine):
+    a relative path of plain parts. Names come from checked ids and slugs, and static/'s files."""
+    parts = name.split("/")
+    if not name or name.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        return "it is not a plain relative path"
+    if "\\" in name or any(not c.isprintable() for c in name):
+        return "it holds a backslash or a control character"
+    return ""
+
+
+def check_name(name: str) -> None:
+    """The last guard before writing: a bug elsewhere cannot write outside the output folder."""
+    why = unsafe_name(name)
+    if why:
+        raise ValueError(f"refusing to write a file named {name!r}: {why}")
+
+
+def pdf_refusal(dest: Path, project: Path) -> str:
+    """Why writing the PDF at dest could harm the author's files ('' when it is safe)."""
+    out, root = dest.resolve(), project.resolve()
+    for folder in INPUT_FOLDERS:
+        if out.is_relative_to(root / folder):
+            return f"is inside {folder}/, which the build reads"
+    if dest.is_dir():
+        return "is a folder"
+    try:
+        with open(dest, "rb") as f:
+            head = f.read(5)
+    except FileNotFoundError:
+        return ""
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    return "" if head in (b"", b"%PDF-") else "holds a file that is not a PDF"
 
 
 class FolderOutput:
@@ -112,6 +150,8 @@ class FolderOutput:
         return self.dest.parent / f".{self.dest.name}.tmp-{os.getpid()}"
 
     def commit(self, files: dict[str, bytes]) -> WriteReport:
+        for name in files:
+            check_name(name)
         if self._in_place():
             return self._commit_in_place(files)
         return self._commit_swap(files)
@@ -214,7 +254,7 @@ class _FileWriter:
             self.made_dirs.add(target.parent)
         previous = self.dest / name
         target.unlink(missing_ok=True)  # never write through a link into the old site
-        if self.old.get(name) == digest and _same_size(previous, len(data)):
+        if self.old.get(name) == digest and _holds(previous, data):
             try:
                 os.link(previous, target)
                 self.kept[name] = True
@@ -280,17 +320,22 @@ class _EarlyWriter:
 
 
 def _up_to_date(dest: Path, files: dict[str, bytes], old: dict[str, str], digests: dict[str, str]) -> bool:
-    """True when the folder already holds exactly these files (by manifest digest and size);
+    """True when the folder already holds exactly these files: the manifest lists them with these
+    digests and each file on disk holds these very bytes (a hand edit of the same size is seen);
     digests: those already known."""
     if set(old) != set(files):
         return False
-    return all(old[name] == (digests.get(name) or _digest(data)) and _same_size(dest / name, len(data))
+    return all(old[name] == (digests.get(name) or _digest(data)) and _holds(dest / name, data)
                for name, data in files.items())
 
 
-def _same_size(path: Path, size: int) -> bool:
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file holds exactly these bytes (its size first, so a changed file costs a stat)."""
     try:
-        return path.stat().st_size == size
+        if path.stat().st_size != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read(len(data) + 1) == data
     except OSError:
         return False
 

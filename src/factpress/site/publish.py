@@ -10,6 +10,12 @@ from markupsafe import Markup, escape
 from factpress.site.assemble import Site
 
 SOCIAL_IMAGE = "assets/social.png"
+# Defence in depth, on every page: scripts only from the site itself (charts, the preview's reload
+# script, a search index's own script and its WebAssembly, which needs 'wasm-unsafe-eval'), no
+# plugins, no <base> from elsewhere; styles may be inline (chart sizes, vega-embed's tooltip).
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+       "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
 FAVICON_SVG = "favicon.svg"
 FAVICON_PNG = "favicon.png"
 SOCIAL_SIZE = (1200, 630)
@@ -113,6 +119,7 @@ def not_found(site: Site) -> bytes:
               if s.search else "")
     return (f'<!DOCTYPE html>\n<html lang="{escape(s.language)}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
             f'<title>Page not found · {escape(s.title)}</title>\n<meta name="robots" content="noindex">\n'
             '<meta name="color-scheme" content="light dark">\n'
             f'<link rel="icon" href="{base}{FAVICON_SVG}" type="image/svg+xml">\n'
@@ -203,5 +210,30 @@ def table_dataset(site: Site, table) -> dict:
 
 
 def template_globals(site: Site) -> dict:
-    return {"absolute": lambda path: absolute(site, path),
+    return {"csp": CSP, "absolute": lambda path: absolute(site, path),
             "json_ld": lambda path, title, description: json_ld(site, path, title, description)}
+
+
+# A static/ file may stand in for these, which the build makes only as a default.
+REPLACEABLE = {FAVICON_SVG, FAVICON_PNG, "robots.txt", SOCIAL_IMAGE}
+
+
+def publish_static(site: Site, files: dict[str, bytes], diags) -> None:
+    """Copy static/ into the site as it is (static/img/map.png is img/map.png); a file with the
+    name of one the build writes is an error, except the defaults in REPLACEABLE."""
+    from factpress.shared.diagnostics import SourceLocation
+
+    from factpress.site.output import unsafe_name
+
+    for name, data in sorted(site.static.items()):
+        why = unsafe_name(name)
+        if why:
+            diags.error(SourceLocation(f"static/{name}", 1), f"static/{name} cannot be published: {why}",
+                        code="static-name")
+            continue
+        if name in files and name not in REPLACEABLE:
+            diags.error(SourceLocation(f"static/{name}", 1), f"static/{name} would replace the {name} the build "
+                                                             "writes; rename it (a page belongs in content/)",
+                        code="static-clash")
+            continue
+        files[name] = data

@@ -6,6 +6,7 @@ build`; a rebuild renders only what an edit changed.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable
@@ -13,14 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from factpress import __version__
-from factpress.charts.figure import CHARTS_JS, bundle_name, chart_files, chart_sources, make_view, vega_bundle
+from factpress.charts.figure import CHARTS_JS, bundle_name, chart_files, chart_sources, make_view
 from factpress.facts.model import Fact
 from factpress.pages.parse import Page
-from factpress.pages.plugins import PLACEHOLDER_RE
-from factpress.shared.cache import BuildCache, load_pickle, store_pickle
+from factpress.pages.plugins import PLACEHOLDER_RE, TEXT_RE
+from factpress.shared.cache import BuildCache, cache_warning, load_pickle, store_pickle
+from factpress.shared.deadline import Deadline
 from factpress.shared.fonts import web_fonts
 from factpress.shared.locale import long_date
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
@@ -30,7 +32,7 @@ from factpress.site.downloads import facts_csv, facts_json, table_files
 from factpress.site.publish import extra_files, template_globals
 from factpress.site.render_keys import RenderKeys, _fp
 from factpress.site.search import FALLBACK, INDEX
-from factpress.site.templates import THEME, environment, template_location, template_problem, template_texts
+from factpress.site.templates import THEME, environment, template_failure, template_texts
 
 RENDER_CACHE = Path(".factpress-cache") / "rendered.pickle"
 SEARCH_PAGE = "search.html"
@@ -77,8 +79,19 @@ def fact_href(fact: Fact) -> str:
     return f"sources.html#{source_anchor(fact.source)}"
 
 
-def fact_html(fact: Fact, field: str, site: Site) -> Markup:
-    """One fact reference: machine-readable in a <data> element, linked to its source."""
+def fact_text(fact: Fact, field: str, site: Site) -> str:
+    """A fact's field as plain words, for an alt text or the contents list."""
+    if field == "value":
+        return fact.value_text
+    if field == "change":
+        return fact.change.format() if fact.change is not None else ""
+    return {"label": fact.label, "period": fact.period_text, "region": fact.subject,
+            "source": source_titles(fact, site)}.get(field, "")
+
+
+def fact_html(fact: Fact, field: str, site: Site, linked: bool = True) -> Markup:
+    """One fact reference: machine-readable in a <data> element, linked to its source (not when
+    it is part of a link's text already: a link cannot hold another)."""
     title, href = fact_tooltip(fact, site), fact_href(fact)
     if field == "value":
         inner = Markup('<data value="{}" data-fact="{}">{}</data>').format(fact.raw, fact.id, fact.value_text)
@@ -89,25 +102,46 @@ def fact_html(fact: Fact, field: str, site: Site) -> Markup:
         text = {"label": fact.label, "period": fact.period_text, "region": fact.subject,
                 "source": source_titles(fact, site)}.get(field, "")
         return Markup('<span data-fact="{}.{}">{}</span>').format(fact.id, field, text)
+    if not linked:
+        return inner
     return Markup('<a class="fact" href="{}" title="{}">{}</a>').format(href, title, inner)
 
 
 class Renderer:
-    def __init__(self, site: Site, env: jinja2.Environment, diags: Diagnostics, assets: dict[str, str]):
+    """Renders the site's templates. deadline: the time limit each template call renders under."""
+
+    def __init__(self, site: Site, env: jinja2.Environment, diags: Diagnostics, assets: dict[str, str],
+                 deadline: Deadline | None = None):
         self.site = site
         self.env = env
         self.diags = diags
         self.assets = assets  # logical name -> href with a content hash, for caching
+        self.deadline = deadline
         self._facts: dict[tuple[str, str], Markup] = {}
 
-    def fact(self, fid: str, field: str = "value") -> Markup:
-        key = (fid, field)
+    def fact(self, fid: str, field: str = "value", inside: str = "") -> Markup:
+        """A fact in a page; inside "link": without its own link, "text": as plain (escaped) words."""
+        key = (fid, field, inside)
         html = self._facts.get(key)
         if html is None:
-            html = self._facts[key] = fact_html(self.site.book.facts[fid], field, self.site)
+            fact = self.site.book.facts[fid]
+            html = (escape(fact_text(fact, field, self.site)) if inside == "text"
+                    else fact_html(fact, field, self.site, linked=inside != "link"))
+            self._facts[key] = html
         return html
 
+    def plain_facts(self, text: str) -> str:
+        """Facts left as plain-text placeholders (a heading's entry in the contents) shown as words."""
+        if "\x00" not in text:
+            return text
+        facts = self.site.book.facts
+        return TEXT_RE.sub(lambda m: self.fact(m.group(1), m.group(2), "text") if m.group(1) in facts else "", text)
+
     def template(self, name: str, **context) -> str:
+        with self.deadline.limit() if self.deadline is not None else contextlib.nullcontext():
+            return self.plain_facts(self._render(name, context))
+
+    def _render(self, name: str, context: dict) -> str:
         return self.env.get_template(name).render(
             site=self.site, settings=self.site.settings, book=self.site.book, asset=self.assets.get,
             fact=self.fact,
@@ -121,7 +155,7 @@ class Renderer:
         def replace(m: re.Match) -> str:
             use = page.uses[int(m.group(2))]
             if use.kind == "fact":
-                return self.fact(use.name, use.field)
+                return self.fact(use.name, use.field, dict(use.options).get("in", ""))
             if use.kind == "table":
                 opts = dict(use.options)
                 facts = self.site.book.select(opts.get("tag", ""), opts.get("region", ""))
@@ -129,7 +163,7 @@ class Renderer:
             return self.template("figure.html", chart=self.site.charts.outputs.get(use.name), use=use,
                                  options=dict(use.options), page=page)
 
-        return Markup(PLACEHOLDER_RE.sub(replace, page.body))
+        return Markup(self.plain_facts(PLACEHOLDER_RE.sub(replace, page.body)))
 
 
 def static_assets(root: Path) -> tuple[dict[str, bytes], dict[str, str]]:
@@ -150,13 +184,16 @@ class _PoolTemplateError(jinja2.TemplateError):
         self.loc = loc
 
 
-def _render_in_pool(pages: list, render, root: Path, jobs: int):
+def _render_in_pool(pages: list, render, root: Path, jobs: int, seconds: float):
     """(index, bytes) of each page, rendered by forked workers that inherit the assembled site."""
     def job(i: int):
         try:
             return render(pages[i]).encode(), None
-        except jinja2.TemplateError as exc:
-            return b"", (template_location(exc, root), template_problem(exc))
+        except Exception as exc:
+            failure = template_failure(exc, root, seconds)
+            if failure is None:
+                raise
+            return b"", failure
 
     workers = ForkedMap(job, len(pages), jobs)
     try:
@@ -200,10 +237,10 @@ def _load_rendered(root: Path) -> dict[str, bytes]:
 def _chart_script(site: Site, root: Path, files: dict[str, bytes], hrefs: dict[str, str]) -> dict[str, str] | None:
     """The site's own vega-embed, only for a report with charts: charts.js is small and loads the
     bundle only when a chart turns interactive."""
-    if not site.charts.outputs:
+    bundle = site.charts.bundle
+    if not site.charts.outputs or bundle is None:
         files.pop(CHARTS_JS, None)
         return None
-    bundle = vega_bundle(root)
     files[bundle_name(bundle)] = bundle
     return {"src": hrefs[CHARTS_JS], "vega": bundle_name(bundle)}
 
@@ -235,7 +272,8 @@ class _SiteRender:
         page_keys = [self.keys.page(page, *site.neighbours(page), site.book) for page in site.pages]
         todo = [i for i, key in enumerate(page_keys) if key not in memo.last]
         if jobs > 1 and len(todo) >= PARALLEL_MIN and can_fork():
-            for i, data in _render_in_pool([site.pages[i] for i in todo], self.page, self.root, jobs):
+            for i, data in _render_in_pool([site.pages[i] for i in todo], self.page, self.root, jobs,
+                                           site.settings.template_timeout):
                 memo.last[page_keys[todo[i]]] = data
                 memo.made += 1
                 self.early(site.pages[todo[i]].href, data)
@@ -293,7 +331,8 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
     files.update(extra_static or {})
     script = _chart_script(site, root, files, hrefs)
     keys = RenderKeys(site, templates, hrefs, script, extra_static or {}, cache.fact_fps)
-    run = _SiteRender(site, Renderer(site, env, diags, hrefs), keys, memo, files, script, root,
+    deadline = Deadline(site.settings.template_timeout)
+    run = _SiteRender(site, Renderer(site, env, diags, hrefs, deadline), keys, memo, files, script, root,
                       early or (lambda name, data: None))
     try:
         run.index()
@@ -303,12 +342,17 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
     except _PoolTemplateError as exc:
         diags.error(exc.loc, exc.message, code="template")
         return Rendered({})
-    except jinja2.TemplateError as exc:
-        diags.error(template_location(exc, root), template_problem(exc), code="template")
+    except Exception as exc:
+        failure = template_failure(exc, root, site.settings.template_timeout)
+        if failure is None:
+            raise
+        diags.error(*failure, code="template")
         return Rendered({})
+    finally:
+        deadline.close()
     run.downloads()
     if persist and (memo.made or len(memo.now) != before):
-        store_pickle(root / RENDER_CACHE, RENDER_FORMAT, memo.now)
+        cache_warning(diags, store_pickle(root / RENDER_CACHE, RENDER_FORMAT, memo.now))
     cache.rendered = memo.now
     cache.fact_fps = keys.fact_fps
     return Rendered(files, memo.made, len(memo.now) - memo.made)

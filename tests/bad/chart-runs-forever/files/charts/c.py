@@ -1,0 +1,8 @@
+import altair as alt
+from factpress import chart
+
+@chart("c1", title="Trade")
+def c1(facts):
+    facts.value("zj-trade")
+    while True:
+        pass

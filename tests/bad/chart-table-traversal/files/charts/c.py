@@ -1,0 +1,7 @@
+import altair as alt
+from factpress import chart
+
+@chart("c1", title="Trade")
+def c1(facts):
+    rows = facts.table("../../secret")
+    return alt.Chart(alt.Data(values=rows)).mark_bar().encode(x="r:N", y="v:Q")
