@@ -137,6 +137,8 @@ def served(built, tmp_path_factory):
 @needs_browser
 @pytest.mark.browser
 def test_search_from_any_page_finds_words_and_figures_and_follows_a_result(served, browser):
+    """Under the page's own Content-Security-Policy (not bypassed), Pagefind answers."""
+    from playwright.sync_api import expect
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = watched(context, urlsplit(served).netloc)
     page.goto(served + "overview.html")
@@ -153,21 +155,21 @@ def test_search_from_any_page_finds_words_and_figures_and_follows_a_result(serve
     assert "<mark>Hefei</mark>" in page.inner_html("#search-results")
 
     page.fill("#search-q", "1.47 trillion")  # a figure, as the site writes it; results follow the typing
-    page.wait_for_function("document.querySelector('#search-status').textContent.includes('1.47 trillion')")
+    expect(page.locator("#search-status")).to_contain_text("1.47 trillion")
     first = page.locator(".search-result").first
     assert first.locator("> a").inner_text() == "Opening up"
     assert "<mark>1.47</mark> <mark>trillion</mark>" in first.inner_html()
     assert page.url.endswith("search.html?q=1.47%20trillion")
 
     page.fill("#search-q", "Hefei")
-    page.wait_for_function("document.querySelector('#search-status').textContent.includes('Hefei')")
+    expect(page.locator("#search-status")).to_contain_text("Hefei")
     page.click("text=A computer maker working overtime")
     page.wait_for_url(served + "opening-up.html#a-computer-maker-working-overtime")
     target = page.locator("#a-computer-maker-working-overtime")
     assert target.inner_text() == "A computer maker working overtime" and target.is_visible()
     assert page.evaluate("document.getElementById('a-computer-maker-working-overtime').getBoundingClientRect().top") < 200
     page.goto(served + "search.html?q=zzzqqq")
-    page.wait_for_function("document.querySelector('#search-status').textContent.startsWith('No pages')")
+    expect(page.locator("#search-status")).to_have_text(re.compile(r"^No pages"))
     assert page.problems == []
     context.close()
 
@@ -177,6 +179,7 @@ def test_search_from_any_page_finds_words_and_figures_and_follows_a_result(serve
 def test_search_works_from_disk(built, browser):
     """Browsers refuse to fetch Pagefind's index from file:, so the page searches the text of
     assets/search-data.js instead: the same pages and headings, found without a request refused."""
+    from playwright.sync_api import expect
     context = browser.new_context(viewport={"width": 390, "height": 800}, color_scheme="dark")
     page = watched(context)
     page.goto((built / "data.html").as_uri())
@@ -187,11 +190,11 @@ def test_search_works_from_disk(built, browser):
     found = results(page)
     assert ("opening-up.html#a-computer-maker-working-overtime", "A computer maker working overtime") in found
     page.fill("#search-q", "1.47 trillion")
-    page.wait_for_function("document.querySelector('#search-status').textContent.includes('1.47 trillion')")
+    expect(page.locator("#search-status")).to_contain_text("1.47 trillion")
     assert page.locator(".search-result > a").first.inner_text() == "Opening up"
     assert "<mark>1.47</mark> <mark>trillion</mark>" in page.inner_html(".search-result")
     page.fill("#search-q", "Hefei")
-    page.wait_for_function("document.querySelector('#search-status').textContent.includes('Hefei')")
+    expect(page.locator("#search-status")).to_contain_text("Hefei")
     page.click("text=A computer maker working overtime")
     page.wait_for_url(re.compile(r".*/opening-up\.html#a-computer-maker-working-overtime$"))
     assert page.problems == []

@@ -11,9 +11,11 @@ from factpress.site.assemble import Site
 
 SOCIAL_IMAGE = "assets/social.png"
 # Defence in depth, on every page: scripts only from the site itself (charts, the preview's reload
-# script, a search index's own script and its WebAssembly, which needs 'wasm-unsafe-eval'), no
-# plugins, no <base> from elsewhere; styles may be inline (chart sizes, vega-embed's tooltip).
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+# script, the search index's own script; Pagefind's WebAssembly runs in a worker, which a policy
+# given in a <meta> does not reach, so 'wasm-unsafe-eval', which HTML validators do not know yet,
+# is not needed), no plugins, no <base> from elsewhere; styles may be inline (chart sizes,
+# vega-embed's tooltip).
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
        "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
 FAVICON_SVG = "favicon.svg"

@@ -118,24 +118,34 @@ def run_pagefind(program: str | None, docs: dict[str, bytes], diags: Diagnostics
         diags.error(where, "search: the Pagefind program is not installed", "pip install 'pagefind[extended]', "
                     "which factpress depends on; or set 'search: false' in report.yaml", code="search")
         return None
-    with tempfile.TemporaryDirectory(prefix="factpress-search-", dir=_scratch()) as tmp:
-        source, out = Path(tmp) / "site", Path(tmp) / "out"
-        for name, doc in docs.items():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            (source / name).write_bytes(doc)
-        command = [program, "--site", str(source), "--output-path", str(out), "--exclude-selectors",
-                   ", ".join(IGNORED), "--silent"]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            diags.error(where, f"search: Pagefind did not run: {exc}", code="search")
-            return None
-        if done.returncode != 0 or not (out / "pagefind-entry.json").is_file():
-            said = (done.stderr or done.stdout).strip().splitlines()
-            diags.error(where, f"search: Pagefind failed (exit status {done.returncode})"
-                        f"{': ' + said[-1] if said else ''}", code="search")
-            return None
-        return {f"{INDEX}/{rel}": (out / rel).read_bytes() for rel in _needed(out)}
+    try:
+        with tempfile.TemporaryDirectory(prefix="factpress-search-", dir=_scratch()) as tmp:
+            return _index(program, docs, Path(tmp), where, diags)
+    except OSError as exc:  # a full or read-only scratch folder: no index, and the build says why
+        diags.error(where, f"search: cannot write the index's working files ({exc.strerror or exc})",
+                    "free some space, or set 'search: false' in report.yaml", code="search")
+        return None
+
+
+def _index(program: str, docs: dict[str, bytes], tmp: Path, where: SourceLocation,
+           diags: Diagnostics) -> dict[str, bytes] | None:
+    source, out = tmp / "site", tmp / "out"
+    for name, doc in docs.items():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_bytes(doc)
+    command = [program, "--site", str(source), "--output-path", str(out), "--exclude-selectors",
+               ", ".join(IGNORED), "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        diags.error(where, f"search: Pagefind did not run: {exc}", code="search")
+        return None
+    if done.returncode != 0 or not (out / "pagefind-entry.json").is_file():
+        said = (done.stderr or done.stdout).strip().splitlines()
+        diags.error(where, f"search: Pagefind failed (exit status {done.returncode})"
+                    f"{': ' + said[-1] if said else ''}", code="search")
+        return None
+    return {f"{INDEX}/{rel}": (out / rel).read_bytes() for rel in _needed(out)}
 
 
 def _scratch() -> str | None:
