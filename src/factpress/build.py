@@ -73,7 +73,7 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
     settings = load_settings(sources, diags, base_url, checking)
     parsing = PageParsing(sources.of_kind("page"), settings.raw_html, root, jobs, cache)  # workers start now
     try:
-        book = load_facts(sources, diags, cache)
+        book = load_facts(sources, diags, cache, settings.language)
         page_diags = Diagnostics()
         pages, page_stats = parsing.finish(page_diags, progress)
     finally:

@@ -12,7 +12,7 @@ from factpress.project.strict_yaml import YList, YMap, parse_yaml_file
 from factpress.shared.cache import BuildCache
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
-SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
+SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note", "print_only"}
 FACT_FIELDS = {"id", "label", "value", "scale", "unit", "noun", "period", "region", "entity", "source",
                "change", "note", "tags", "approx", "decimals", "display_scale"}
 CHANGE_FIELDS = {"value", "unit", "basis"}
@@ -49,7 +49,11 @@ def _load_source(m: YMap, diags: Diagnostics) -> Source | None:
     url = r.text("url")
     if url and not url.startswith(("https://", "http://")):
         r.error("url", f"url must start with https:// or http://, not '{url}'")
-    src = Source(sid, r.text("title", True), r.text("publisher", True), r.date("date", True), url, r.text("note"), m.loc)
+    print_only = bool(r.get("print_only", bool, default=False))
+    if url and print_only:
+        r.error("print_only", "a source with a url is not print_only; keep one of the two")
+    src = Source(sid, r.text("title", True), r.text("publisher", True), r.date("date", True), url, r.text("note"), m.loc,
+                 print_only)
     return src if sid else None
 
 
@@ -77,7 +81,7 @@ def _load_change(r: Reader) -> Change | None:
     return Change(value, unit, basis)
 
 
-def _load_fact(m: YMap, diags: Diagnostics) -> tuple[Fact, bool]:
+def _load_fact(m: YMap, diags: Diagnostics, language: str = "en") -> tuple[Fact, bool]:
     errors_before = len(diags.errors)
     r = Reader(m, diags, "fact", FACT_FIELDS)
     fid = r.id()
@@ -103,7 +107,7 @@ def _load_fact(m: YMap, diags: Diagnostics) -> tuple[Fact, bool]:
     quantity = Quantity(value if value is not None else Decimal(0), unit or "count", scale, r.text("noun"),
                         bool(r.get("approx", bool, default=False)), decimals, display_scale)
     fact = Fact(fid, label, quantity, period, region, entity, r.text("source", required=True), _load_change(r),
-                r.text("note"), tuple(r.strings("tags")), m.loc)
+                r.text("note"), tuple(r.strings("tags")), m.loc, language)
     return fact, bool(fid) and len(diags.errors) == errors_before
 
 
@@ -115,22 +119,23 @@ def _each_mapping(entries: YList, what: str, diags: Diagnostics):
             diags.error(entries.at(i), f"each {what} must be a mapping of fields")
 
 
-def _load_fact_once(m: YMap, diags: Diagnostics, cache: BuildCache | None) -> tuple[Fact, bool]:
+def _load_fact_once(m: YMap, diags: Diagnostics, cache: BuildCache | None, language: str) -> tuple[Fact, bool]:
     """A fact from its parsed mapping; with a cache that keeps inputs, the fact made from this very
-    mapping in the last build (kept alive, and so unchanged, while its file's text is)."""
+    mapping in the last build (kept alive, and so unchanged, while its file's text is) in the same language."""
     if cache is None or not cache.keep:
-        return _load_fact(m, diags)
+        return _load_fact(m, diags, language)
     hit = cache.facts.get(id(m))
-    if hit is None or hit[0] is not m:
+    if hit is None or hit[0] is not m or hit[1].language != language:
         local = Diagnostics()
-        fact, ok = _load_fact(m, local)
+        fact, ok = _load_fact(m, local, language)
         hit = (m, fact, ok, tuple(local.items))
         cache.facts.put(id(m), hit)
     diags.items.extend(hit[3])
     return hit[1], hit[2]
 
 
-def load_facts(sources: Sources, diags: Diagnostics, cache: BuildCache | None = None) -> FactBook:
+def load_facts(sources: Sources, diags: Diagnostics, cache: BuildCache | None = None, language: str = "en") -> FactBook:
+    """The sources and facts; each fact shows its numbers and periods as the report's language writes them."""
     book = FactBook(incomplete=sources.failed_under("content/facts/"),
                     sources_incomplete=sources.failed_under("content/sources"))
     for file in sources.of_kind("sources"):
@@ -153,7 +158,7 @@ def load_facts(sources: Sources, diags: Diagnostics, cache: BuildCache | None = 
         book.incomplete |= len(diags.errors) > before and not isinstance(data, YMap)
         entries = _entries(data, file.rel, "facts", diags, data is None and _only_comments(file.text))
         for m in _each_mapping(entries or [], "fact", diags):
-            fact, ok = _load_fact_once(m, diags, cache)
+            fact, ok = _load_fact_once(m, diags, cache, language)
             if not fact.id:
                 continue
             if fact.id in seen:

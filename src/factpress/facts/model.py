@@ -17,6 +17,7 @@ class Source:
     url: str
     note: str
     loc: SourceLocation
+    print_only: bool = False  # no address to give: the source is read on paper
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,16 @@ class Fact:
     note: str
     tags: tuple[str, ...]
     loc: SourceLocation
+    language: str = "en"  # the report's: its digits, dates and periods are written as that language writes them
 
     @property
     def value_text(self) -> str:
-        return self.quantity.format()
+        return self.quantity.format(self.language)
+
+    @property
+    def change_text(self) -> str:
+        """The change as shown ("+4.2% year on year"), or ''."""
+        return self.change.format(self.language) if self.change is not None else ""
 
     @property
     def raw(self) -> str:
@@ -47,7 +54,7 @@ class Fact:
 
     @property
     def period_text(self) -> str:
-        return period_text(self.period)
+        return period_text(self.period, self.language)
 
     @property
     def subject(self) -> str:
@@ -55,7 +62,8 @@ class Fact:
 
     def fingerprint(self) -> str:
         """Everything that can change how this fact shows anywhere."""
-        return repr((self.label, self.quantity, self.period, self.region, self.entity, self.source, self.change, self.note, self.tags))
+        return repr((self.label, self.quantity, self.period, self.region, self.entity, self.source, self.change, self.note,
+                     self.tags, self.language))
 
 
 @dataclass

@@ -1,10 +1,13 @@
 """Numbers as readers see them: units, scale words, signs and periods, without float drift."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+
+from factpress.shared.locale import english, group_digits, long_date, month_year, quarter
 
 SCALES = {
     "none": Decimal(1),
@@ -38,16 +41,11 @@ FRACTION_WORDS = {
 PERIOD_RE = re.compile(
     r"^(?P<y>\d{4})(?:-(?:(?P<h>H[12])|(?P<q>Q[1-4])|(?P<m>0[1-9]|1[0-2])(?:-(?P<d>0[1-9]|[12]\d|3[01]))?))?$"
 )
-MONTHS = ("January February March April May June July August September October November December").split()
 
 
-def group(text: str) -> str:
-    """Thousands separators on the integer part of a plain decimal string."""
-    sign = "-" if text.startswith("-") else ""
-    text = text.lstrip("-")
-    whole, dot, frac = text.partition(".")
-    whole = f"{int(whole):,}" if whole else "0"
-    return f"{sign}{whole}{dot}{frac}"
+def group(text: str, language: str = "en") -> str:
+    """A plain decimal string with the language's group and decimal separators ("1,470.5" in English)."""
+    return group_digits(text, language)
 
 
 def plain(value: Decimal) -> str:
@@ -96,7 +94,7 @@ class Quantity:
             return plain(round(self.base, 4))
         return plain(self.base)
 
-    def number_text(self) -> str:
+    def number_text(self, language: str = "en") -> str:
         if isinstance(self.value, Fraction):
             return FRACTION_WORDS.get(self.value, f"{self.value.numerator}/{self.value.denominator}")
         scale = self.scale
@@ -106,12 +104,13 @@ class Quantity:
             value = self.base / SCALES[scale]
             if self.decimals is None:
                 value = Decimal(plain(value))
-        text = group(as_written(value, self.decimals))
+        text = group(as_written(value, self.decimals), language)
         return text if scale == "none" else f"{text} {scale}"
 
-    def format(self) -> str:
+    def format(self, language: str = "en") -> str:
+        """As a reader sees it: "1.47 trillion yuan", "about one third"; digits as the language writes them."""
         template = UNITS[self.unit][0]
-        text = template.format(n=self.number_text())
+        text = template.format(n=self.number_text(language))
         if self.unit == "count" and self.noun:
             text = f"{text} {self.noun}"
         return f"about {text}" if self.approx else text
@@ -123,26 +122,31 @@ class Change:
     unit: str
     basis: str
 
-    def format(self) -> str:
+    def format(self, language: str = "en") -> str:
         sign = "+" if self.value > 0 else ("−" if self.value < 0 else "±")
-        number = f"{sign}{group(format(abs(self.value), 'f'))}"
+        number = f"{sign}{group(format(abs(self.value), 'f'), language)}"
         return f"{CHANGE_UNITS[self.unit].format(s=number)} {self.basis.replace('-', ' ')}"
 
 
-def period_text(period: str) -> str:
-    """2020-H1 -> first half of 2020; 2020-07 -> July 2020."""
+@functools.lru_cache(maxsize=4096)
+def period_text(period: str, language: str = "en") -> str:
+    """A period as the language writes it (CLDR): 2020-07 -> July 2020, 2020-09-05 -> September 5, 2020
+    (5 September 2020 in en-GB), 2020-Q2 -> Q2 2020; 2020-H1 -> first half of 2020 (CLDR has no
+    half-years: other languages get H1 2020)."""
     m = PERIOD_RE.match(period)
     if not m:
         return period
     year = m["y"]
     if m["h"]:
+        if not english(language):
+            return f"{m['h']} {year}"
         return f"{'first' if m['h'] == 'H1' else 'second'} half of {year}"
     if m["q"]:
-        return f"{m['q']} {year}"
+        return quarter(int(year), int(m["q"][1]), language)
     if m["d"]:
-        return f"{int(m['d'])} {MONTHS[int(m['m']) - 1]} {year}"
+        return long_date(period, language)
     if m["m"]:
-        return f"{MONTHS[int(m['m']) - 1]} {year}"
+        return month_year(int(year), int(m["m"]), language)
     return year
 
 
