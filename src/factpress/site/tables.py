@@ -7,7 +7,7 @@ import re
 import string
 from dataclasses import dataclass, field
 
-from factpress.facts.model import Fact, Source
+from factpress.facts.model import Fact
 from factpress.shared.fonts import measure
 from factpress.site.assemble import Site
 
@@ -95,10 +95,3 @@ def card_fit(text: str) -> str:
     ems = measure().width(text, 1, bold=True) or 1
     step = int(100 / (ems * 1.08))  # a little room for the card's rounding and the dotted underline
     return f"fit-{min(max(step, CARD_FIT_STEPS[0]), CARD_FIT_STEPS[-1])}"
-
-
-def source_short(source) -> str:
-    """A source as a table or a chart names it: publisher and date, else its title (or its id)."""
-    if isinstance(source, Source):
-        return source.publisher or source.title
-    return str(source)
