@@ -88,7 +88,10 @@ def _headings(tokens) -> tuple[Heading, ...]:
 
 def _one_h1(tokens, title: str, problems: list) -> list:
     """The page's h1 is its title. A `# Title` that opens the text and says the same is the same
-    heading written twice: it is dropped. Any other h1 would be a second one: an error at its line."""
+    heading written twice: it is dropped. Any other h1 would be a second one: an error at its line.
+    A page without a title has that error already, and nothing is said of its headings."""
+    if not title:
+        return tokens
     kept, first_block = [], True
     i = 0
     while i < len(tokens):
@@ -99,7 +102,8 @@ def _one_h1(tokens, title: str, problems: list) -> list:
             continue
         if token.type == "heading_open" and token.tag == "h1":
             text = tokens[i + 1].content.strip()
-            if first_block and token.level == 0 and title and " ".join(text.split()) == " ".join(title.split()):
+            plain = "".join(c.content for c in tokens[i + 1].children or [] if c.type in ("text", "code_inline"))
+            if first_block and token.level == 0 and " ".join(plain.split()) == " ".join(title.split()):
                 i += 3  # heading_open, inline, heading_close
                 first_block = False
                 continue
