@@ -141,7 +141,7 @@ def test_downloads_hold_exactly_the_plotted_data(built_report):
     # Embed code and citation use the published address.
     assert "&lt;iframe src=&#34;https://octo.github.io/factpress/charts/trade-growth.html&#34;" in fig
     citation = html.unescape(re.sub(r"<[^>]+>", "", re.search(r'<p class="chart-citation"[^>]*>(.*?)</p>', fig).group(1)))
-    assert citation.startswith("The factpress authors (2020). Anhui's trade grew faster than Zhejiang's, from a far "
+    assert citation.startswith("The factpress authors (2026). Anhui's trade grew faster than Zhejiang's, from a far "
                                "smaller base [Chart]. In Dual Circulation in the Yangtze River Delta. Retrieved "), citation
     assert citation.endswith(", from https://octo.github.io/factpress/charts/trade-growth.html")
 
@@ -160,7 +160,9 @@ def test_scripts_only_on_pages_with_charts(built_report):
     assert "vega-" in (site / "opening-up.html").read_text()
     for name in ("sources.html", "data.html", "domestic-circulation.html"):
         scripts = re.findall(r"<script\b[^>]*>", (site / name).read_text())
-        assert scripts == ['<script type="application/ld+json">'], name  # structured data only, no code
+        # Structured data only; the Data page also its own sorting and filter, never chart code.
+        assert scripts[0] == '<script type="application/ld+json">' and len(scripts) == (2 if name == "data.html" else 1), name
+        assert all(re.fullmatch(r'<script src="assets/data\.js\?v=[0-9a-f]+" defer>', s) for s in scripts[1:]), name
 
 
 URL_RE = re.compile(r"https?://[^\s\"'<>)\\`]+")
@@ -490,7 +492,7 @@ def test_chart_panel_tabs_work_by_keyboard_and_copy(built_report, tmp_path):
             accessed = fig.locator(".chart-accessed").inner_text()
             fig.get_by_role("button", name="Copy citation").click()
             copied = page.evaluate("navigator.clipboard.readText()")
-            assert copied.startswith("The factpress authors (2020). Anhui's trade") and accessed in copied
+            assert copied.startswith("The factpress authors (2026). Anhui's trade") and accessed in copied
             tabs.nth(4).focus()
             page.keyboard.press("Home")
             assert fig.locator(".chart-frame").is_visible()

@@ -101,7 +101,7 @@ def test_every_full_url_comes_from_the_base_url(built_at):
         text = page.read_text()
         data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S).group(1))
         items = data if isinstance(data, list) else [data]
-        assert items[0]["@type"] == "Report" and items[0]["datePublished"] == "2020-09-05"
+        assert items[0]["@type"] == "Report" and items[0]["datePublished"] == "2026-12-01"  # the report's own date, not its source's
         assert items[0]["url"].startswith(BASE) and items[0]["image"] == f"{BASE}assets/social.png"
         if page.name == "data.html":
             assert [d["contentUrl"] for d in items[1]["distribution"]] == [f"{BASE}facts.csv", f"{BASE}facts.json"]

@@ -38,7 +38,7 @@ def test_every_page_has_a_search_box_and_the_site_its_index(built):
     files = tree(built)
     index = sorted(n for n in files if n.startswith("pagefind/"))
     assert {"pagefind/pagefind.js", "pagefind/pagefind-worker.js", "pagefind/pagefind-entry.json",
-            "pagefind/wasm.en.pagefind"} <= set(index)
+            "pagefind/wasm.en-gb.pagefind"} <= set(index)  # the report is in British English
     assert any(n.startswith("pagefind/index/") for n in index) and any(n.startswith("pagefind/fragment/") for n in index)
     assert not [n for n in index if "-ui" in n or "playground" in n or "highlight" in n]  # only what the page uses
     assert b"window.factpressSearch=" in files["assets/search-data.js"]

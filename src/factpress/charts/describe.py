@@ -102,7 +102,7 @@ def _value_text(value: float, column: Column, facts_read, book, language: str) -
         if fact is None:
             continue
         if fact.change is not None and float(fact.change.value) == value:
-            return fact.change.format()
+            return fact.change_text
         base = float(fact.quantity.base)
         if float(fact.quantity.value) == value or any(math.isclose(value * 10 ** k, base) for k in (0, 2, 3, 6, 9, 12)):
             return fact.value_text

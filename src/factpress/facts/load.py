@@ -15,7 +15,7 @@ from factpress.project.strict_yaml import YList, YMap, parse_yaml_file
 from factpress.shared.cache import BuildCache
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
-SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
+SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note", "print_only"}
 FACT_FIELDS = {"id", "label", "value", "scale", "unit", "noun", "period", "region", "entity", "source",
                "change", "note", "tags", "approx", "decimals", "display_scale", "from", "formula", "data_only"}
 CHANGE_FIELDS = {"value", "unit", "basis"}
@@ -52,7 +52,11 @@ def _load_source(m: YMap, diags: Diagnostics) -> Source | None:
     url = r.text("url")
     if url and not url.startswith(("https://", "http://")):
         r.error("url", f"url must start with https:// or http://, not '{url}'")
-    src = Source(sid, r.text("title", True), r.text("publisher", True), r.date("date", True), url, r.text("note"), m.loc)
+    print_only = bool(r.get("print_only", bool, default=False))
+    if url and print_only:
+        r.error("print_only", "a source with a url is not print_only; keep one of the two")
+    src = Source(sid, r.text("title", True), r.text("publisher", True), r.date("date", True), url, r.text("note"), m.loc,
+                 print_only)
     return src if sid else None
 
 
@@ -90,7 +94,7 @@ def _load_change(r: Reader) -> Change | None:
     return Change(value, unit, basis)
 
 
-def _load_fact(m: YMap, diags: Diagnostics, units: UnitTable) -> tuple[Fact, bool]:
+def _load_fact(m: YMap, diags: Diagnostics, units: UnitTable, language: str = "en") -> tuple[Fact, bool]:
     errors_before = len(diags.errors)
     r = Reader(m, diags, "fact", FACT_FIELDS)
     fid = r.id()
@@ -129,7 +133,7 @@ def _load_fact(m: YMap, diags: Diagnostics, units: UnitTable) -> tuple[Fact, boo
                         r.text("noun"), bool(r.get("approx", bool, default=False)), decimals, display_scale, unit)
     fact = Fact(fid, label, quantity, period, region, entity, r.text("source", required=not (drawn or derived)),
                 _load_change(r), r.text("note"), tuple(r.strings("tags")), m.loc,
-                data_only=bool(r.get("data_only", bool, default=False)), recipe=recipe)
+                data_only=bool(r.get("data_only", bool, default=False)), language=language, recipe=recipe)
     if drawn and "source" in m:
         r.error("source", "the source of a fact drawn from a table is the table's")
     return fact, bool(fid) and len(diags.errors) == errors_before
@@ -143,17 +147,18 @@ def _each_mapping(entries: YList, what: str, diags: Diagnostics):
             diags.error(entries.at(i), f"each {what} must be a mapping of fields")
 
 
-def _load_fact_once(m: YMap, diags: Diagnostics, cache: BuildCache | None, units: UnitTable) -> tuple[Fact, bool]:
+def _load_fact_once(m: YMap, diags: Diagnostics, cache: BuildCache | None, units: UnitTable,
+                    language: str) -> tuple[Fact, bool]:
     """A fact from its parsed mapping; with a cache that keeps inputs, the fact made from this very
     mapping in the last build (kept alive, and so unchanged, while its file's text is) when the
-    report's own units are as they were."""
+    report's own units and language are as they were."""
     if cache is None or not cache.keep:
-        return _load_fact(m, diags, units)
+        return _load_fact(m, diags, units, language)
     hit = cache.facts.get(id(m))
-    if hit is None or hit[0] is not m or hit[1] != units.key:
+    if hit is None or hit[0] is not m or hit[1] != (units.key, language):
         local = Diagnostics()
-        fact, ok = _load_fact(m, local, units)
-        hit = (m, units.key, fact, ok, tuple(local.items))
+        fact, ok = _load_fact(m, local, units, language)
+        hit = (m, (units.key, language), fact, ok, tuple(local.items))
         cache.facts.put(id(m), hit)
     diags.items.extend(hit[4])
     return hit[2], hit[3]
@@ -186,7 +191,7 @@ def unit_table(settings: Settings | None, diags: Diagnostics) -> UnitTable:
 
 
 def _load_fact_files(sources: Sources, book: FactBook, diags: Diagnostics, cache: BuildCache | None,
-                     units: UnitTable) -> tuple[list[str], list[Fact], list[Fact]]:
+                     units: UnitTable, language: str) -> tuple[list[str], list[Fact], list[Fact]]:
     """Every fact in file order; those drawn from tables and those derived are left to resolve."""
     seen: dict[str, SourceLocation] = {}
     drawn: list[Fact] = []
@@ -197,7 +202,7 @@ def _load_fact_files(sources: Sources, book: FactBook, diags: Diagnostics, cache
         book.incomplete |= len(diags.errors) > before and not isinstance(data, YMap)
         entries = _entries(data, file.rel, "facts", diags, data is None and _only_comments(file.text))
         for m in _each_mapping(entries or [], "fact", diags):
-            fact, ok = _load_fact_once(m, diags, cache, units)
+            fact, ok = _load_fact_once(m, diags, cache, units, language)
             if not fact.id:
                 continue
             if fact.id in seen:
@@ -219,7 +224,8 @@ def _load_fact_files(sources: Sources, book: FactBook, diags: Diagnostics, cache
 
 def load_facts(sources: Sources, diags: Diagnostics, cache: BuildCache | None = None,
                settings: Settings | None = None) -> FactBook:
-    """Sources, tables and facts; facts drawn from tables and derived ones resolved, in file order."""
+    """Sources, tables and facts; facts drawn from tables and derived ones resolved, in file order;
+    each fact shows its numbers and periods as the report's language writes them."""
     book = FactBook(incomplete=sources.failed_under("content/facts/"),
                     sources_incomplete=sources.failed_under("content/sources"))
     _load_sources(sources, book, diags, cache)
@@ -230,7 +236,7 @@ def load_facts(sources: Sources, diags: Diagnostics, cache: BuildCache | None = 
 
         book.tables = load_tables(sources.files, units, None if book.sources_incomplete else book.sources, diags, cache,
                                   failed)
-    order, drawn, derived = _load_fact_files(sources, book, diags, cache, units)
+    order, drawn, derived = _load_fact_files(sources, book, diags, cache, units, settings.language if settings else "en")
     if drawn:
         from factpress.facts.draw import draw_facts
 

@@ -19,6 +19,7 @@ class Source:
     url: str
     note: str
     loc: SourceLocation
+    print_only: bool = False  # no address to give: the source is read on paper
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Fact:
     data_only: bool = False  # published on the Data page and in the downloads, cited by no page
     derivation: Derivation | None = None
     drawn: Drawn | None = None
+    language: str = "en"  # the report's: its digits, dates and periods are written as that language writes them
     recipe: object = field(default=None, repr=False, compare=False)  # from: or formula: as read, until resolved
 
     def __post_init__(self):
@@ -90,7 +92,12 @@ class Fact:
 
     @property
     def value_text(self) -> str:
-        return self.quantity.format()
+        return self.quantity.format(self.language)
+
+    @property
+    def change_text(self) -> str:
+        """The change as shown ("+4.2% year on year"), or ''."""
+        return self.change.format(self.language) if self.change is not None else ""
 
     @property
     def raw(self) -> str:
@@ -102,7 +109,7 @@ class Fact:
 
     @property
     def period_text(self) -> str:
-        return period_text(self.period)
+        return period_text(self.period, self.language)
 
     @property
     def subject(self) -> str:
@@ -111,7 +118,7 @@ class Fact:
     def fingerprint(self) -> str:
         """Everything that can change how this fact shows anywhere."""
         return repr((self.label, self.quantity, self.period, self.region, self.entity, self.sources, self.change, self.note,
-                     self.tags, self.data_only, self.derivation, self.drawn))
+                     self.tags, self.data_only, self.derivation, self.drawn, self.language))
 
 
 @dataclass

@@ -3,6 +3,7 @@ an ISO 8601 interval of two (2001/2017, 2020-01/2020-06), checked against the ca
 in words ("first half of 2020", "2001–2017", "January–June 2020")."""
 from __future__ import annotations
 
+import functools
 import re
 
 PERIOD_RE = re.compile(
@@ -56,33 +57,89 @@ def period_problem(period: str) -> str:
     return ""
 
 
-def _single(m: re.Match, with_year: bool = True) -> str:
+def _day_first(language: str) -> bool:
+    """Whether the language writes the day before the month ("5 June 2020", not "June 5, 2020")."""
+    from factpress.shared.locale import babel_locale
+
+    pattern = babel_locale(language).date_formats["long"].pattern
+    return pattern.find("d") < pattern.find("M")
+
+
+def _single(m: re.Match, language: str, with_year: bool = True) -> str:
+    """One period in English words; a whole day or month as the language's CLDR long form."""
+    from factpress.shared.locale import long_date, month_year
+
     year = f" {m['y']}" if with_year else ""
     if m["h"]:
         return f"{'first' if m['h'] == 'H1' else 'second'} half of{year or ' the year'}"
     if m["q"]:
         return f"{m['q']}{year}"
     if m["d"]:
-        return f"{int(m['d'])} {MONTHS[int(m['m']) - 1]}{year}"
+        if with_year:
+            return long_date(m[0], language)
+        month = MONTHS[int(m["m"]) - 1]
+        return f"{int(m['d'])} {month}" if _day_first(language) else f"{month} {int(m['d'])}"
     if m["m"]:
-        return f"{MONTHS[int(m['m']) - 1]}{year}"
+        return month_year(m[0], language) if with_year else MONTHS[int(m["m"]) - 1]
     return m["y"]
 
 
-def period_text(period: str) -> str:
-    """2020-H1 -> first half of 2020; 2020-07 -> July 2020; 2001/2017 -> 2001–2017;
-    2020-01/2020-06 -> January–June 2020."""
+def _english_interval(start: re.Match, end: re.Match, language: str) -> str:
+    form = _form(start)
+    if start["y"] == end["y"] and form in ("m", "q"):
+        return f"{_single(start, language, False)}–{_single(end, language)}"
+    if start["y"] == end["y"] and form == "d":
+        if start["m"] == end["m"]:
+            month = MONTHS[int(end["m"]) - 1]
+            if _day_first(language):
+                return f"{int(start['d'])}–{int(end['d'])} {month} {end['y']}"
+            return f"{month} {int(start['d'])}–{int(end['d'])}, {end['y']}"
+        if _day_first(language):
+            return f"{_single(start, language, False)}–{_single(end, language)}"
+        return f"{_single(start, language, False)}–{_single(end, language, False)}, {end['y']}"
+    return f"{_single(start, language)}–{_single(end, language)}"
+
+
+def _interval(start: re.Match, end: re.Match, language: str) -> str:
+    """Two ends in the language's CLDR interval form ("Januar–Juni 2020"); halves and quarters,
+    which CLDR has no intervals for, as their two ends."""
+    import datetime
+
+    from babel.dates import format_interval
+
+    from factpress.shared.locale import babel_locale, quarter
+
+    form = _form(start)
+    if form in ("h", "q"):
+        def one(m):
+            return quarter(int(m["y"]), int(m["q"][1]), language) if m["q"] else f"{m['h']} {m['y']}"
+        return f"{one(start)}–{one(end)}"
+    skeleton = {"y": "y", "m": "yMMMM", "d": "yMMMMd"}[form]
+    days = [datetime.date(*_start(m)) for m in (start, end)]
+    return format_interval(days[0], days[1], skeleton, locale=babel_locale(language))
+
+
+@functools.lru_cache(maxsize=4096)
+def period_text(period: str, language: str = "en") -> str:
+    """A period as the report's language writes it: 2020-H1 -> first half of 2020; 2020-07 -> July
+    2020; 2020-09-05 -> September 5, 2020 (5 September 2020 in en-GB, 2020年9月5日 in Chinese);
+    2001/2017 -> 2001–2017; 2020-01/2020-06 -> January–June 2020 (CLDR's interval forms outside
+    English)."""
+    from factpress.shared.locale import english, quarter
+
     ends = period.split("/")
-    matches = [PERIOD_RE.match(end) for end in ends]
+    matches = [PERIOD_RE.fullmatch(end) for end in ends]
     if not all(matches) or len(ends) > 2:
         return period
+    if not english(language):
+        if len(ends) == 2:
+            return _interval(matches[0], matches[1], language)
+        m = matches[0]
+        if m["h"]:
+            return f"{m['h']} {m['y']}"
+        if m["q"]:
+            return quarter(int(m["y"]), int(m["q"][1]), language)
+        return _single(m, language)
     if len(ends) == 1:
-        return _single(matches[0])
-    start, end = matches
-    if start["y"] == end["y"] and _form(start) in ("m", "q"):
-        return f"{_single(start, False)}–{_single(end)}"
-    if start["y"] == end["y"] and start["m"] == end["m"] and _form(start) == "d":
-        return f"{int(start['d'])}–{_single(end)}"
-    if start["y"] == end["y"] and _form(start) == "d":
-        return f"{_single(start, False)}–{_single(end)}"
-    return f"{_single(start)}–{_single(end)}"
+        return _single(matches[0], language)
+    return _english_interval(matches[0], matches[1], language)

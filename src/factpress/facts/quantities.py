@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from factpress.facts.periods import PERIOD_RE, period_text  # noqa: F401  (where they used to live)
 from factpress.facts.units import UnitSpec, UnitTable, builtin_unit
+from factpress.shared.locale import group_digits
 
 SCALES = {
     "none": Decimal(1),
@@ -31,13 +32,9 @@ FRACTION_WORDS = {
 }
 
 
-def group(text: str) -> str:
-    """Thousands separators on the integer part of a plain decimal string."""
-    sign = "-" if text.startswith("-") else ""
-    text = text.lstrip("-")
-    whole, dot, frac = text.partition(".")
-    whole = f"{int(whole):,}" if whole else "0"
-    return f"{sign}{whole}{dot}{frac}"
+def group(text: str, language: str = "en") -> str:
+    """A plain decimal string with the language's group and decimal separators ("1,470.5" in English)."""
+    return group_digits(text, language)
 
 
 def plain(value: Decimal) -> str:
@@ -153,7 +150,7 @@ class Quantity:
             return self.raw()
         return plain(to_decimal(self.si, otherwise=12))
 
-    def number_text(self) -> str:
+    def number_text(self, language: str = "en") -> str:
         if self.written_fraction:
             return FRACTION_WORDS.get(self.value, f"{self.value.numerator}/{self.value.denominator}")
         scale = self.scale
@@ -164,14 +161,15 @@ class Quantity:
             if self.decimals is None:
                 value = Decimal(plain(to_decimal(value)))
         if isinstance(value, Fraction):
-            text = group(format(to_decimal(value, self.decimals), "f"))
+            text = group(format(to_decimal(value, self.decimals), "f"), language)
         else:
-            text = group(as_written(value, self.decimals))
+            text = group(as_written(value, self.decimals), language)
         return text if scale == "none" else f"{text} {scale}"
 
-    def format(self) -> str:
+    def format(self, language: str = "en") -> str:
+        """As a reader sees it: "1.47 trillion yuan", "about one third"; digits as the language writes them."""
         spec = self.unit_spec
-        text = spec.template.format(n=self.number_text())
+        text = spec.template.format(n=self.number_text(language))
         noun = self.noun or spec.noun
         if spec.kind == "count" and noun:
             one = self.exact == 1 and spec.singular
@@ -185,9 +183,9 @@ class Change:
     unit: str
     basis: str
 
-    def format(self) -> str:
+    def format(self, language: str = "en") -> str:
         sign = "+" if self.value > 0 else ("−" if self.value < 0 else "±")
-        number = f"{sign}{group(format(abs(self.value), 'f'))}"
+        number = f"{sign}{group(format(abs(self.value), 'f'), language)}"
         return f"{CHANGE_UNITS[self.unit].format(s=number)} {self.basis.replace('-', ' ')}"
 
 

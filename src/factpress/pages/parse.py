@@ -144,6 +144,36 @@ def _headings(tokens) -> tuple[Heading, ...]:
     return tuple(out)
 
 
+def _one_h1(tokens, title: str, problems: list) -> list:
+    """The page's h1 is its title. A `# Title` that opens the text and says the same is the same
+    heading written twice: it is dropped. Any other h1 would be a second one: an error at its line.
+    A page without a title has that error already, and nothing is said of its headings."""
+    if not title:
+        return tokens
+    kept, first_block = [], True
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "front_matter":
+            kept.append(token)
+            i += 1
+            continue
+        if token.type == "heading_open" and token.tag == "h1":
+            text = tokens[i + 1].content.strip()
+            plain = "".join(c.content for c in tokens[i + 1].children or [] if c.type in ("text", "code_inline"))
+            if first_block and token.level == 0 and " ".join(plain.split()) == " ".join(title.split()):
+                i += 3  # heading_open, inline, heading_close
+                first_block = False
+                continue
+            line = token.map[0] + 1 if token.map else 1
+            problems.append((line, 1, "error", f"'{text}' would be a second h1 on the page, whose h1 is its title "
+                                               f"'{title}': make it a section ('## {text}') or the page's title"))
+        first_block = False
+        kept.append(token)
+        i += 1
+    return kept
+
+
 def parse_page(file: SourceFile, raw_html: bool, diags: Diagnostics) -> Page | None:
     slug = file.path.stem
     md = markdown_parser(raw_html)
@@ -162,6 +192,7 @@ def parse_page(file: SourceFile, raw_html: bool, diags: Diagnostics) -> Page | N
         slug = r.text("slug") or slug
     elif not any(t.type == "front_matter" for t in tokens[:1]):
         problems.append((1, 1, "error", "page has no title: start it with front matter (---, title: ..., ---)"))
+    tokens = _one_h1(tokens, title, problems)
     if not SLUG_RE.fullmatch(slug):
         problems.append((1, 1, "error", f"page name '{slug}' must be kebab-case (it becomes {slug}.html); set 'slug:' in front matter"))
     body = md.renderer.render(tokens, md.options, env)

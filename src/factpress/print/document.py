@@ -1,7 +1,8 @@
 """The print document: the whole report as one HTML file for the PDF, from the site's own rendered pages.
 
-Each page's body comes from the same Renderer as the site; only its links and ids are
-rewritten, because the site's files become chapters of a single document.
+Each page's body comes from the same Renderer as the site, made into a book's chapter (book.py:
+footnotes, numbered figures, citations); its links and ids are rewritten, because the site's files
+become chapters of a single document. The home page's intro is the foreword.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from markupsafe import Markup
 
 from factpress.shared.diagnostics import Diagnostics
 from factpress.pages.parse import Page
+from factpress.print.book import BookRenderer, Numbering, book_body, chapter_sources
 from factpress.site.render import Renderer
 from factpress.shared.deadline import Deadline
 from factpress.site.templates import THEME, make_environment, template_failure
@@ -23,7 +25,8 @@ SVG_URL_RE = re.compile(r'url\(#([^)"\']+)\)')
 HREF_RE = re.compile(r'(?<=\s)(href|xlink:href)="#([^"]*)"')
 ID_RE = re.compile(r'(?<=\s)id="([^"]*)"')
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-FOOTNOTE_CALL_RE = re.compile(r'(<sup class="footnote-ref"><a [^>]*>)\[(\d+(?::\d+)?)\](</a></sup>)')
+TITLE_SIZES = ((30, 3), (24, 4), (20, 99))  # the title page's title: points, and the most lines at that size
+TITLE_WIDTH = 162 / 25.4 * 96  # its measure in CSS pixels: A4 less the title page's margins (Letter is wider)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,13 @@ class Chapter:
     anchor: str
     page: Page
     body: Markup
+    title: str  # as the book heads it: the home page's intro is the "Foreword" when it repeats the report's title
+    sources: tuple = ()  # of every figure it shows; with one, a source note names it and the text carries no marks
+    front: bool = False  # the foreword: before the chapters, unnumbered
+
+    @property
+    def one_source(self) -> bool:
+        return len(self.sources) == 1
 
 
 def chapter_anchor(slug: str) -> str:
@@ -52,8 +62,6 @@ def scope_ids(body: str, slug: str) -> str:
         return f'{name}="#{slug}--{value[1:]}"' if value.startswith("#") else m.group(0)
 
     body = ATTR_RE.sub(attr, body)
-    # On paper, [n] is a source citation; the author's footnote calls become plain superscripts.
-    body = FOOTNOTE_CALL_RE.sub(r"\1\2\3", body)
     return SVG_URL_RE.sub(lambda m: f"url(#{slug}--{m.group(1)})", body)
 
 
@@ -83,8 +91,31 @@ def localize_links(html: str, slugs: set[str], base_url: str) -> str:
 
 
 def chapters(site: Site, renderer: Renderer) -> list[Chapter]:
-    pages = ([site.home] if site.home else []) + list(site.pages)
-    return [Chapter(chapter_anchor(p.slug), p, Markup(scope_ids(str(renderer.body(p)), p.slug))) for p in pages]
+    out = []
+    for page in ([site.home] if site.home else []) + list(site.pages):
+        html = str(renderer.body(page))
+        sources = tuple(chapter_sources(html, site, page))
+        body = book_body(html, one_source=len(sources) == 1)
+        front = page is site.home
+        title = "Foreword" if front and page.title.strip() == site.settings.title.strip() else page.title
+        out.append(Chapter(chapter_anchor(page.slug), page, Markup(scope_ids(str(body), page.slug)), title, sources, front))
+    return out
+
+
+def title_lines(title: str) -> tuple[list[str], int]:
+    """The title page's title broken into balanced lines at the largest size that keeps it short."""
+    from factpress.shared.fonts import measure
+
+    for points, most in TITLE_SIZES:
+        lines = measure().balanced(title, points * 96 / 72, TITLE_WIDTH, bold=True)
+        if len(lines) <= most:
+            return lines, points
+    return lines, points
+
+
+def key_sources(site: Site) -> list:
+    ids = dict.fromkeys(site.book.facts[f].source for f in site.settings.key_figures if f in site.book.facts)
+    return [site.book.sources.get(s, s) for s in ids]
 
 
 def print_css() -> str:
@@ -98,10 +129,16 @@ def print_css() -> str:
 def print_html(site: Site, root: Path, diags: Diagnostics, options: PrintOptions, date: str) -> str | None:
     """The report as one HTML document for WeasyPrint; None (with a diagnostic) on a template error."""
     deadline = Deadline(site.settings.template_timeout)
-    renderer = Renderer(site, make_environment(root / "templates"), diags, {}, deadline)
+    numbering = Numbering()
+    renderer = BookRenderer(site, make_environment(root / "templates"), diags, {}, deadline, numbering=numbering)
+    lines, points = title_lines(site.settings.title)
     try:
-        html = renderer.template("print.html", chapters=chapters(site, renderer), appendix=options.appendix,
-                                 paper=options.paper or site.settings.paper, print_css=Markup(print_css()), date=date)
+        parts = chapters(site, renderer)
+        html = renderer.template("print.html", chapters=[c for c in parts if not c.front],
+                                 foreword=next((c for c in parts if c.front), None), figures=numbering.figures,
+                                 appendix=options.appendix, paper=options.paper or site.settings.paper,
+                                 print_css=Markup(print_css()), date=date, title_lines=lines, title_points=points,
+                                 key_sources=key_sources(site))
     except Exception as exc:
         failure = template_failure(exc, root, site.settings.template_timeout)
         if failure is None:

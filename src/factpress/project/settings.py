@@ -10,7 +10,7 @@ from factpress.project.fields import Reader, shown
 from factpress.project.files import Sources
 from factpress.project.strict_yaml import YList, YMap, parse_yaml
 
-SETTINGS_FIELDS = {"title", "subtitle", "authors", "language", "date", "base_url", "description", "key_figures",
+SETTINGS_FIELDS = {"title", "subtitle", "authors", "language", "date", "edition", "base_url", "description", "key_figures",
                    "pages", "domain", "pdf", "paper", "raw_html", "chart_timeout", "template_timeout", "image", "search",
                    "units", "nouns"}
 HOST_RE = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]", re.I)
@@ -57,7 +57,8 @@ class Settings:
     subtitle: str = ""
     authors: tuple[str, ...] = ()
     language: str = "en"
-    date: str = ""
+    date: str = ""  # the report's own publication date, YYYY-MM-DD
+    edition: str = ""  # "First edition", as readers see it
     base_url: str = ""
     description: str = ""
     key_figures: tuple[str, ...] = ()
@@ -131,6 +132,7 @@ def _read_settings(sources: Sources, diags: Diagnostics) -> Settings:
         authors=tuple(r.strings("authors")),
         language=language,
         date=r.date("date"),
+        edition=r.text("edition"),
         base_url=base_url,
         description=r.text("description"),
         key_figures=tuple(r.strings("key_figures")),

@@ -112,6 +112,46 @@ class TextMeasure:
                 line = candidate
         return lines + ([line] if line else [])
 
+    def balanced(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
+        """The text in as few lines as the greedy break needs, broken where the longest line is
+        shortest, and never after a short word ("of", "the", "in"), which would start a phrase on one
+        line and end it on the next: "Dual Circulation in the / Yangtze River Delta", not
+        "Dual Circulation in the Yangtze / River Delta"."""
+        words = text.split()
+        count = len(self.wrap(text, size, width, bold))
+        if count <= 1 or len(words) > 40:
+            return self.wrap(text, size, width, bold)
+        space = self.width(" ", size, bold)
+        widths = [self.width(w, size, bold) for w in words]
+
+        def line_width(i: int, j: int) -> float:
+            return sum(widths[i:j]) + space * (j - i - 1)
+
+        @functools.lru_cache(maxsize=None)
+        def best(i: int, lines: int) -> tuple[float, tuple[int, ...]]:
+            """(cost, break points) for words[i:] in this many lines: the widest line, plus a
+            penalty for each line that ends on a short word."""
+            if lines == 1:
+                w = line_width(i, len(words))
+                return (w if w <= width else float("inf")), ()
+            found: tuple[float, tuple[int, ...]] = (float("inf"), ())
+            for j in range(i + 1, len(words) - lines + 2):
+                w = line_width(i, j)
+                if w > width:
+                    break
+                rest, breaks = best(j, lines - 1)
+                penalty = width / 4 if len(words[j - 1]) <= 3 and words[j - 1].islower() else 0
+                cost = max(w + penalty, rest)
+                if cost < found[0]:
+                    found = (cost, (j, *breaks))
+            return found
+
+        cost, breaks = best(0, count)
+        if cost == float("inf"):
+            return self.wrap(text, size, width, bold)
+        edges = (0, *breaks, len(words))
+        return [" ".join(words[a:b]) for a, b in zip(edges, edges[1:])]
+
 
 # Vertical metrics of Inter as fractions of the font size (hhea ascent 2728, descent 680 of 2816):
 # the box a browser gives a line of SVG text.

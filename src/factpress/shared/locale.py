@@ -1,9 +1,18 @@
-"""Dates as people of the report's language write them, from CLDR (Babel): "5 September 2020" in
-British English, "September 5, 2020" in American English, "2020年9月5日" in Chinese."""
+"""Dates and numbers as people of the report's language write them, from CLDR (Babel): "5 September
+2020" in British English, "September 5, 2020" in American English, "2020年9月5日" in Chinese; digits
+grouped "1,470" in English, "1.470" in German. Every date and number the site, the PDF and the
+chart descriptions print comes through here, so they agree.
+
+Numbers arrive as exact decimal text ("1470.25"): only the separators are the language's, never
+the digits, so a value keeps every decimal its source gave.
+"""
 from __future__ import annotations
 
 import datetime
 import functools
+import re
+
+PLAIN_RE = re.compile(r"^(-?)(\d+)(?:\.(\d+))?$")
 
 
 @functools.lru_cache(maxsize=8)
@@ -16,11 +25,49 @@ def babel_locale(language: str):
         return Locale.parse("en")
 
 
+@functools.lru_cache(maxsize=8)
+def number_symbols(language: str) -> tuple[str, str, int, int]:
+    """(group separator, decimal separator, primary and secondary group sizes) of the language's
+    decimal numbers: (',', '.', 3, 3) in English, ('.', ',', 3, 3) in German, (',', '.', 3, 2) in en-IN."""
+    if language in ("en", "en-GB", "en-US"):
+        return ",", ".", 3, 3  # the common case, without loading the locale data
+    locale = babel_locale(language)
+    symbols = locale.number_symbols
+    symbols = symbols.get("latn", symbols) if "latn" in symbols else symbols
+    primary, secondary = locale.decimal_formats[None].grouping
+    return symbols.get("group", ","), symbols.get("decimal", "."), primary, secondary
+
+
+def group_digits(text: str, language: str = "en") -> str:
+    """Plain decimal text ("-1470.25") with the language's separators ("-1,470.25"); other text as it is."""
+    m = PLAIN_RE.match(text)
+    if not m:
+        return text
+    sign, whole, frac = m.groups()
+    sep, dot, primary, secondary = number_symbols(language)
+    parts = []
+    if len(whole) > primary:
+        parts.append(whole[-primary:])
+        whole = whole[:-primary]
+        while len(whole) > secondary:
+            parts.append(whole[-secondary:])
+            whole = whole[:-secondary]
+    parts.append(whole)
+    grouped = sep.join(reversed(parts))
+    return f"{sign}{grouped}{dot}{frac}" if frac is not None else f"{sign}{grouped}"
+
+
+def _date(iso: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return None
+
+
 def long_date(iso: str, language: str = "en") -> str:
     """A YYYY-MM-DD date in the language's long form; other text is returned as it is."""
-    try:
-        day = datetime.date.fromisoformat(iso)
-    except (TypeError, ValueError):
+    day = _date(iso)
+    if day is None:
         return iso or ""
     from babel.dates import format_date
 
@@ -36,3 +83,14 @@ def month_year(iso: str, language: str = "en") -> str:
     from babel.dates import format_skeleton
 
     return format_skeleton("yMMMM", day, locale=babel_locale(language))
+
+
+def quarter(year: int, q: int, language: str = "en") -> str:
+    """"Q2 2020", "T2 2020", "2020年第2季度"."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yQQQ", datetime.date(year, 3 * q - 2, 1), locale=babel_locale(language))
+
+
+def english(language: str) -> bool:
+    return language == "en" or language.startswith("en-")

@@ -19,7 +19,7 @@ def explain(site: Site) -> list[str]:
         return derived + "; ".join(texts)
 
     def fact_line(line: int, col: int, fact, field: str, via: str = "") -> tuple[int, int, str]:
-        shown = fact.change.format() if field == "change" and fact.change else fact.value_text
+        shown = fact.change_text if field == "change" and fact.change else fact.value_text
         via = f" ({via})" if via else ""
         return line, col, f"  {f'{line}:{col}':<8} {shown:<26} fact {fact.id}{via} <- {source_text(fact)}"
 

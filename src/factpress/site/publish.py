@@ -7,6 +7,8 @@ import json
 
 from markupsafe import Markup, escape
 
+from factpress.shared.fonts import FONT_DIR, measure
+from factpress.shared.locale import long_date
 from factpress.site.assemble import Site
 
 SOCIAL_IMAGE = "assets/social.png"
@@ -38,18 +40,47 @@ def favicon_svg(site: Site) -> str:
     letter = escape((site.settings.title or "R")[:1].upper())
     return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
             '<rect width="64" height="64" rx="12" fill="#0b5394"/>'
-            f'<text x="32" y="45" font-family="DejaVu Sans, sans-serif" font-size="40" font-weight="700" '
+            f'<text x="32" y="45" font-family="Inter, DejaVu Sans, sans-serif" font-size="40" font-weight="700" '
             f'text-anchor="middle" fill="#ffffff">{letter}</text></svg>')
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def _font(bold: bool, size: int, text: str = ""):
+    """The bundled Inter at a size, for Pillow: the site's own typeface, with every character a report
+    title is likely to hold (dashes, quotes, accented letters), unlike Pillow's built-in font. Text
+    with characters Inter lacks (Chinese, say) gets an installed font that has them, if there is one."""
+    from PIL import ImageFont
+
+    path = str(FONT_DIR / ("Inter-Bold.otf" if bold else "Inter-Regular.otf"))
+    missing = [c for c in text if not c.isspace() and ord(c) not in measure()._face(bold)[0]]
+    if missing:
+        path = _covering_font(missing, bold) or path
+    return ImageFont.truetype(path, size)
+
+
+def _covering_font(chars: list[str], bold: bool) -> str:
+    """The file of an installed font that has all of chars (fontconfig's choice), or ''."""
+    import shutil
+    import subprocess
+
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return ""
+    charset = " ".join(f"{ord(c):x}" for c in sorted(set(chars)))
+    pattern = f"sans-serif:charset={charset}" + (":weight=bold" if bold else "")
+    found = subprocess.run([fc_match, "-f", "%{file}", pattern], capture_output=True, text=True, check=False).stdout
+    return found.strip()
+
+
+def _wrap(draw, text: str, font, width: int) -> list[str]:
+    """Lines of text no wider than width pixels in font, broken at spaces."""
     lines, line = [], ""
     for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
+        candidate = f"{line} {word}".strip()
+        if line and draw.textlength(candidate, font=font) > width:
             lines.append(line)
             line = word
         else:
-            line = f"{line} {word}".strip()
+            line = candidate
     return lines + ([line] if line else [])
 
 
@@ -61,38 +92,43 @@ def _png(image) -> bytes:
 
 
 def social_png(site: Site) -> bytes:
-    """The link-preview card (1200x630): title, subtitle and byline on the theme's colours.
-    Drawn with Pillow's built-in font, so it looks the same on every machine."""
-    from PIL import Image, ImageDraw, ImageFont
+    """The link-preview card (1200x630): title, subtitle and byline on the theme's colours, set in
+    the bundled Inter, so it looks the same on every machine and draws what the title holds."""
+    from PIL import Image, ImageDraw
 
     w, h = SOCIAL_SIZE
     s = site.settings
     image = Image.new("RGB", (w, h), "#ffffff")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, w, 24), fill="#0b5394")
-    y = 110
-    title_font = ImageFont.load_default(size=64)
-    for line in _wrap(s.title, 30)[:3]:
+    title_font = _font(True, 64, s.title)
+    lines = _wrap(draw, s.title, title_font, w - 160)
+    if len(lines) > 3:  # a long title: smaller, rather than cut
+        title_font = _font(True, 50, s.title)
+        lines = _wrap(draw, s.title, title_font, w - 160)
+    y = 100
+    for line in lines[:4]:
         draw.text((80, y), line, font=title_font, fill="#1a1a1a")
-        y += 82
-    y += 24
-    body_font = ImageFont.load_default(size=34)
-    for line in _wrap(s.subtitle or s.description, 56)[:3]:
+        y += int(title_font.size * 1.25)
+    y += 20
+    body_font = _font(False, 32, s.subtitle or s.description)
+    for line in _wrap(draw, s.subtitle or s.description, body_font, w - 160)[:3]:
+        if y > h - 150:
+            break
         draw.text((80, y), line, font=body_font, fill="#4a4a4a")
-        y += 48
-    foot = " · ".join(x for x in (", ".join(s.authors), s.date) if x)
-    draw.text((80, h - 90), foot, font=ImageFont.load_default(size=28), fill="#0b5394")
+        y += 46
+    foot = " · ".join(x for x in (", ".join(s.authors), long_date(s.date, s.language), s.edition) if x)
+    draw.text((80, h - 90), foot, font=_font(False, 28, foot), fill="#0b5394")
     return _png(image)
 
 
 def favicon_png(site: Site) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((0, 0, 31, 31), radius=6, fill="#0b5394")
-    draw.text((16, 17), (site.settings.title or "R")[:1].upper(), font=ImageFont.load_default(size=22),
-              fill="#ffffff", anchor="mm")
+    draw.text((16, 16), (site.settings.title or "R")[:1].upper(), font=_font(True, 21, site.settings.title[:1]), fill="#ffffff", anchor="mm")
     return _png(image)
 
 

@@ -32,6 +32,7 @@ from factpress.site.downloads import facts_csv, facts_json, table_files
 from factpress.site.publish import extra_files, template_globals
 from factpress.site.render_keys import RenderKeys, _fp
 from factpress.site.search import FALLBACK, INDEX
+from factpress.site.tables import card_fit, fact_table, names_subject
 from factpress.site.templates import THEME, environment, template_failure, template_texts
 
 RENDER_CACHE = Path(".factpress-cache") / "rendered.pickle"
@@ -97,7 +98,7 @@ def fact_html(fact: Fact, field: str, site: Site, linked: bool = True) -> Markup
         inner = Markup('<data value="{}" data-fact="{}">{}</data>').format(fact.raw, fact.id, fact.value_text)
     elif field == "change" and fact.change is not None:
         inner = Markup('<data value="{}" data-fact="{}.change">{}</data>').format(
-            format(fact.change.value, "f"), fact.id, fact.change.format())
+            format(fact.change.value, "f"), fact.id, fact.change_text)
     else:
         text = {"label": fact.label, "period": fact.period_text, "region": fact.subject,
                 "source": source_titles(fact, site)}.get(field, "")
@@ -149,6 +150,8 @@ class Renderer:
             chart_view=lambda chart, options: make_view(self.site, chart, options),
             long_date=lambda iso: long_date(iso, self.site.settings.language),
             column_summary=lambda table, column: table.summary(column.name), level=2, downloads=False,
+            fact_table=lambda facts, key, caption="", cited=False: fact_table(self.site, facts, key, caption, cited),
+            names_subject=names_subject, card_fit=card_fit,
             generator=f"factpress {__version__}", **context)
 
     def body(self, page: Page) -> Markup:
@@ -159,11 +162,16 @@ class Renderer:
             if use.kind == "table":
                 opts = dict(use.options)
                 facts = self.site.book.select(opts.get("tag", ""), opts.get("region", ""))
-                return self.template("facts_table.html", facts=facts, caption=opts.get("caption", ""))
-            return self.template("figure.html", chart=self.site.charts.outputs.get(use.name), use=use,
-                                 options=dict(use.options), page=page)
+                return self.template("facts_table.html", facts=facts, caption=opts.get("caption", ""),
+                                     table_key=f"facts-{m.group(2)}")
+            return self.figure(use, page)
 
         return Markup(self.plain_facts(PLACEHOLDER_RE.sub(replace, page.body)))
+
+    def figure(self, use, page: Page) -> str:
+        """A {chart} in a page (the print document numbers them: print/book.py)."""
+        return self.template("figure.html", chart=self.site.charts.outputs.get(use.name), use=use,
+                             options=dict(use.options), page=page)
 
 
 def static_assets(root: Path) -> tuple[dict[str, bytes], dict[str, str]]:
