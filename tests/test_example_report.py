@@ -100,6 +100,17 @@ def test_a_csv_edit_changes_drawn_and_derived_facts_the_charts_and_the_pdf_in_on
         assert text in after, text
     for text in ("21.9 TWh", "38.8%", "56.5 TWh"):
         assert text not in after, text
+    # The appendix says how each fact was made in words: inputs by label and period, tables by title, no ids
+    flowing = subprocess.run(["pdftotext", str(site / "report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    flowing = " ".join(flowing.split())
+    appendix = flowing[flowing.index("All facts ("):]
+    assert ("Derived: Net generation from renewables (2017) / Net generation from renewables (2001)"
+            in appendix)
+    assert "From the table Net generation of electricity in Iowa by source, 2001–2017, line 52" in appendix
+    for fid in facts:
+        assert fid not in appendix, fid
+    data_page = (site / "data.html").read_text("utf-8")  # the Data page gives the formula as written, by id
+    assert 'Derived: <a href="#fact-renewables-2017"><code>renewables-2017</code></a>' in data_page
 
 
 TOOLS = Path(__file__).resolve().parent / "tools" / "node_modules"
