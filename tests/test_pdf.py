@@ -94,6 +94,16 @@ def test_every_font_is_embedded_and_chinese_uses_a_cjk_font(built):
     assert used and all("CJK" in name for name in used), used
 
 
+def test_the_typeface_of_the_site_is_read_from_factpress_for_a_project_anywhere(mini):
+    """The bundled Inter lives beside factpress, not in the project: the PDF reads it all the same,
+    embeds it and warns of nothing left out."""
+    result = cli("pdf", mini)
+    assert result.exit_code == 0, result.output
+    assert "leaves out" not in result.output, result.output
+    names = {row.split()[0].split("+")[-1] for row in run("pdffonts", mini / "report.pdf").splitlines()[2:]}
+    assert {"Inter", "Inter-Bold"} <= names, names
+
+
 def boxed(glyph: Image.Image) -> bool:
     """True for a missing-glyph box: ink all round the edge of its inked area."""
     px, (w, h) = glyph.load(), glyph.size

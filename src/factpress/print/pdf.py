@@ -100,21 +100,24 @@ def write_pdf(html: str, root: Path | None = None, refused: list[str] | None = N
 
 
 def confined_fetcher(root: Path | None, refused: list[str]):
-    """WeasyPrint's URL fetcher, allowed data: URLs and the project's own files, nothing else."""
+    """WeasyPrint's URL fetcher, allowed data: URLs, the project's own files and factpress's bundled
+    typeface, nothing else."""
     from urllib.parse import unquote, urlsplit
 
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    allowed = os.path.realpath(root) if root is not None else None
+    from factpress.shared.fonts import FONT_DIR
+
+    roots = [os.path.realpath(FONT_DIR)] + ([os.path.realpath(root)] if root is not None else [])
 
     class Confined(URLFetcher):
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
             if parts.scheme == "data":
                 return super().fetch(url, headers)
-            if parts.scheme == "file" and allowed is not None and parts.netloc in ("", "localhost"):
+            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
                 path = os.path.realpath(unquote(parts.path))
-                if os.path.commonpath([path, allowed]) == allowed and os.path.isfile(path):
+                if any(os.path.commonpath([path, top]) == top for top in roots) and os.path.isfile(path):
                     with open(path, "rb") as f:
                         return URLFetcherResponse(url, f.read(), {"Content-Type": _mime(path)})
             refused.append(url)
