@@ -22,7 +22,7 @@ from factpress.shared.cache import BuildCache, load_pickle, store_pickle
 from factpress.shared.diagnostics import Diagnostic, Diagnostics
 from factpress.shared.workers import ForkedMap, can_fork
 
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 CACHE_FILE = Path(".factpress-cache") / "pages.pickle"
 PARALLEL_MIN = 64  # fewer pages than this to parse are parsed in this process: a pool costs more
 Parsed = tuple[Page | None, tuple[Diagnostic, ...]]

@@ -60,6 +60,9 @@ def _seen(pages: list[Page], diags: Diagnostics) -> None:
     for page in pages:
         for line, col, severity, message in page.problems:
             (diags.error if severity == "error" else diags.warning)(page.loc(line, col), message)
+        for n in page.numbers:
+            diags.warning(page.loc(n.line, n.col), f"number '{n.text}' typed in prose; cite it from a fact with "
+                          "{fact}`id`", code="typed-number")
         if page.slug in slugs:
             diags.error(page.loc(1), f"two pages would both be {page.slug}.html (also {slugs[page.slug].rel})")
         slugs[page.slug] = page
