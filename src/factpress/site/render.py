@@ -99,6 +99,7 @@ class Renderer:
         self.diags = diags
         self.assets = assets  # logical name -> href with a content hash, for caching
         self._facts: dict[tuple[str, str], Markup] = {}
+        self._templates: dict[str, jinja2.Template] = {}  # by name: get_template would look at each file's time again
 
     def fact(self, fid: str, field: str = "value") -> Markup:
         key = (fid, field)
@@ -108,7 +109,10 @@ class Renderer:
         return html
 
     def template(self, name: str, **context) -> str:
-        return self.env.get_template(name).render(
+        found = self._templates.get(name)
+        if found is None:
+            found = self._templates[name] = self.env.get_template(name)
+        return found.render(
             site=self.site, settings=self.site.settings, book=self.site.book, asset=self.assets.get,
             fact=self.fact,
             chart_sources=lambda chart: chart_sources(self.site, chart),
@@ -216,6 +220,13 @@ class _SiteRender:
         self.site, self.r, self.keys, self.memo, self.files = site, r, keys, memo, files
         self.script, self.root, self.early = script, root, early
 
+    def put(self, name: str, key: str, make) -> None:
+        """One templated file, handed to the output at once when it was made anew."""
+        made = self.memo.made
+        self.files[name] = self.memo.once(key, make)
+        if self.memo.made > made:
+            self.early(name, self.files[name])
+
     def scripts(self, page: Page | None) -> dict[str, str] | None:
         return self.script if page is not None and any(u.kind == "chart" for u in page.uses) else None
 
@@ -227,7 +238,7 @@ class _SiteRender:
     def index(self) -> None:
         home, r = self.site.home, self.r
         key = self.keys.whole("index", home and (home.source_sha or home.body))
-        self.files["index.html"] = self.memo.once(key, lambda: r.template(
+        self.put("index.html", key, lambda: r.template(
             "index.html", page=home, body=r.body(home) if home else "", current="index", chart_script=self.scripts(home)))
 
     def pages(self, jobs: int) -> None:
@@ -256,9 +267,8 @@ class _SiteRender:
 
     def lists(self) -> None:
         r, keys = self.r, self.keys
-        self.files["sources.html"] = self.memo.once(keys.whole("sources"), lambda: r.template("sources.html",
-                                                                                              current="sources"))
-        self.files["data.html"] = self.memo.once(keys.whole("data"), lambda: r.template("data.html", current="data"))
+        self.put("sources.html", keys.whole("sources"), lambda: r.template("sources.html", current="sources"))
+        self.put("data.html", keys.whole("data"), lambda: r.template("data.html", current="data"))
         if self.site.settings.search:
             self.files[SEARCH_PAGE] = self.memo.once(keys.whole("search"), lambda: r.template(
                 "search.html", current="search", search_script={"src": r.assets[SEARCH_JS], "index": f"{INDEX}/pagefind.js",
