@@ -11,11 +11,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from factpress.charts.build import write_bundle
-from factpress.charts.cache import ChartCache
-from factpress.charts.describe import accessible_svg, cell_text, date_style, describe, table_csv
-from factpress.charts.model import ChartOutput
-from factpress.charts.responsive import WIDE_WIDTH
+from factpress.charts.model import WIDE_WIDTH, ChartOutput
+
+# What describes and lays out charts (the font's metrics, an XML parser) is imported by the
+# functions that use it: a report without charts renders without it.
 
 CHARTS_JS = "assets/charts.js"
 
@@ -81,6 +80,7 @@ def citation(site, chart: ChartOutput, url: str, accessed: str) -> str:
 
 
 def make_view(site, chart: ChartOutput, options: dict, accessed: str = "") -> ChartView:
+    from factpress.charts.describe import accessible_svg, cell_text, date_style, describe
     from factpress.shared.locale import long_date
 
     language = site.settings.language
@@ -110,6 +110,9 @@ def make_view(site, chart: ChartOutput, options: dict, accessed: str = "") -> Ch
 
 def vega_bundle(root: Path) -> bytes:
     """The vega-embed bundle; made alongside the charts' rendering, or here when charts all came from the cache."""
+    from factpress.charts.build import write_bundle
+    from factpress.charts.cache import ChartCache
+
     cache = ChartCache(root)
     if not cache.bundle_ok():
         write_bundle(cache)
@@ -122,6 +125,8 @@ def bundle_name(data: bytes) -> str:
 
 def chart_files(site, chart: ChartOutput) -> dict[str, bytes]:
     """The reuse downloads of one chart: exactly the plotted data, the images that stand alone, the spec."""
+    from factpress.charts.describe import table_csv
+
     return {
         f"charts/{chart.id}.csv": table_csv(chart.plotted),
         f"charts/{chart.id}.svg": chart.export_svg.encode(),

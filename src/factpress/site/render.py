@@ -20,7 +20,7 @@ from factpress.charts.figure import CHARTS_JS, bundle_name, chart_files, chart_s
 from factpress.facts.model import Fact
 from factpress.pages.parse import Page
 from factpress.pages.plugins import PLACEHOLDER_RE
-from factpress.shared.cache import BuildCache, load_pickle, store_pickle
+from factpress.shared.cache import BuildCache, code_fingerprint, load_pickle, store_pickle, user_cache, write_quietly
 from factpress.shared.fonts import web_fonts
 from factpress.shared.locale import long_date
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
@@ -281,7 +281,41 @@ class _SiteRender:
         self.files["facts.json"] = once(_fp(keys.book, "facts.json"), lambda: facts_json(site).decode())
         self.files["facts.csv"] = once(_fp(keys.book, "facts.csv"), lambda: facts_csv(site).decode())
         self.files.update(table_files(site))
-        self.files.update(extra_files(site, lambda name, make: once(_fp(keys.settings, name), make)))
+        self.files.update(extra_files(site, lambda name, make: once(_fp(keys.settings, name),
+                                                                    lambda: _user_cached(_fp(keys.settings, name), make))))
+
+
+def _user_cached(key: str, make) -> bytes:
+    """An image drawn with Pillow, kept in the user's cache under its key and the libraries'
+    versions, so a build that draws the same image (a new checkout, a cold build) need not
+    import Pillow; a cache that cannot be read or written only costs the drawing."""
+    folder = user_cache("images")
+    path = folder / f"{hashlib.sha256(f'{code_fingerprint()} {key}'.encode()).hexdigest()}.bin" if folder else None
+    try:
+        if path is not None:
+            return path.read_bytes()
+    except OSError:
+        pass
+    data = make()
+    if path is not None:
+        write_quietly(path, data)
+    return data
+
+
+def _template_bytecode(env: jinja2.Environment) -> None:
+    """Compiled templates kept in the user's cache (by Jinja2's version, the environment's kind and
+    each template's text), as Python keeps compiled modules: compiling the theme's templates is
+    most of rendering a small site."""
+    if env.bytecode_cache is not None:
+        return
+    folder = user_cache(f"jinja2-{jinja2.__version__}-{type(env).__name__}")
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None,
@@ -298,6 +332,7 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
     before = len(memo.last)
     templates = template_texts(root)
     env = environment(root, templates, cache)
+    _template_bytecode(env)
     env.globals.update(template_globals(site))  # canonical URLs and schema.org data for the head
     files, hrefs = static_assets(root)
     files.update(extra_static or {})

@@ -11,9 +11,11 @@ split into words by the extended Pagefind program.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -165,12 +167,17 @@ def _texts(docs: dict[str, bytes], last: dict[str, list]) -> dict[str, list]:
 def pagefind_program() -> str | None:
     """The Pagefind program: PAGEFIND_BINARY_PATH, else the extended one of the pagefind package
     (it splits Chinese and Japanese into words; the plain one does not), else pagefind's own choice."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        return None
-    found = get_executable()
-    return str(found) if found is not None and found.exists() else None
+    found = os.environ.get("PAGEFIND_BINARY_PATH")  # as the pagefind package looks for it, without importing
+    if found is None:                                # its service (and asyncio with it)
+        for package in ("pagefind_bin_extended", "pagefind_bin"):
+            try:
+                found = str(importlib.import_module(package).get_executable())
+                break
+            except ImportError:
+                continue
+        else:
+            found = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    return found if found is not None and Path(found).exists() else None
 
 
 class Pagefind:
