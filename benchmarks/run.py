@@ -43,20 +43,25 @@ SRC = ROOT / "src"  # factpress runs from this checkout, whatever is installed
 
 
 def timed(cmd: list[str], cwd: Path, src: Path = SRC) -> tuple[float, int]:
-    """Seconds and peak resident kilobytes of one command; factpress's code from src."""
+    """Seconds and peak resident kilobytes of one command; factpress's code from src. The CPU
+    seconds it and its children used (user and system, from /usr/bin/time) go to CPU[cmd[0]..]."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="1600000000",
                PYTHONPATH=os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")])))
     # Every tool runs as its users run it, with Python's byte code cached: with caching turned off,
     # only factpress (run from this checkout, not from site-packages) would compile its modules anew.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", *cmd], cwd=cwd, env=env,
+    proc = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M CPU %U %S", *cmd], cwd=cwd, env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
-    rss = int(re.findall(r"MAXRSS (\d+)", proc.stderr)[-1])
-    return elapsed, rss
+    rss, user, system = re.findall(r"MAXRSS (\d+) CPU ([\d.]+) ([\d.]+)", proc.stderr)[-1]
+    LAST_CPU[0] = float(user) + float(system)
+    return elapsed, int(rss)
+
+
+LAST_CPU = [0.0]  # CPU seconds of the last timed command: on a shared machine steadier than wall-clock time
 
 
 FACTPRESS = ("factpress", "factpress-nosearch", "before", "before-nosearch")  # before: the code of --before
@@ -157,13 +162,16 @@ def measure(pages: int, tools: list[str], args) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         projects = {t: setup(t, Path(tmp), run) for t in tools}
         cold: dict[str, list[tuple[float, int]]] = {t: [] for t in tools}
+        cpu: dict[str, list[float]] = {t: [] for t in tools}
         for _ in range(args.repeat):  # alternate tools in each round so drift hits all alike
             for t in tools:
                 d, cmd, out = projects[t]
                 clear(d, out)
                 cold[t].append(timed(cmd, d, source(t, args)))
+                cpu[t].append(LAST_CPU[0])
         result = {"pages": pages, "tools": {
-            t: {"cold_s": statistics.median(s for s, _ in v), "peak_rss_mb": max(m for _, m in v) / 1024}
+            t: {"cold_s": statistics.median(s for s, _ in v), "peak_rss_mb": max(m for _, m in v) / 1024,
+                "cpu_s": round(statistics.median(cpu[t]), 2)}
             for t, v in cold.items()}}
         for t in ("factpress", "before"):
             if t in tools:
@@ -237,6 +245,8 @@ def rounded(result: dict) -> dict:
     for t in FACTPRESS:
         if hugo and t in result["tools"]:
             result["tools"][t]["vs_hugo"] = round(result["tools"][t]["cold_s"] / hugo, 2)
+            result["tools"][t]["cpu_vs_hugo"] = round(result["tools"][t]["cpu_s"] / max(result["tools"]["hugo"]["cpu_s"],
+                                                                                         0.01), 2)
     for t in ("factpress", "before"):
         rebuild = result.get(f"{t}_rebuild")
         if rebuild is None:
@@ -250,20 +260,20 @@ def rounded(result: dict) -> dict:
 
 def table(results: dict) -> str:
     lines = [f"facts={results['facts']} charts={results['charts']} repeat={results['repeat']}\n",
-             "| pages | tool | cold build, median s | peak RSS MB | time / factpress | time / Hugo |",
-             "|---|---|---|---|---|---|"]
+             "| pages | tool | cold build, median s | CPU s | peak RSS MB | time / factpress | time / Hugo | CPU / Hugo |",
+             "|---|---|---|---|---|---|---|---|"]
     for run in results["runs"]:
         for t, f in run["tools"].items():
             ratio = f"{f['time_vs_factpress']:.2f}" if "time_vs_factpress" in f else "-"
-            lines.append(f"| {run['pages']} | {t} | {f['cold_s']:.2f} | {f['peak_rss_mb']:.0f} | {ratio} | "
-                         f"{f.get('vs_hugo', '')} |")
+            lines.append(f"| {run['pages']} | {t} | {f['cold_s']:.2f} | {f.get('cpu_s', '')} | {f['peak_rss_mb']:.0f} | "
+                         f"{ratio} | {f.get('vs_hugo', '')} | {f.get('cpu_vs_hugo', '')} |")
         for t in ("factpress", "before"):
             for key, name in (("no_change", "no-change rebuild"), ("prose_edit", "one-page prose edit"),
                               ("fact_edit", "one-fact edit")):
                 if f"{t}_rebuild" in run:
                     r = run[f"{t}_rebuild"]
-                    lines.append(f"| {run['pages']} | {t} {name} | {r[key + '_s']:.2f} | | "
-                                 f"{r[key + '_vs_cold']:.3f} x its cold build | |")
+                    lines.append(f"| {run['pages']} | {t} {name} | {r[key + '_s']:.2f} | | | "
+                                 f"{r[key + '_vs_cold']:.3f} x its cold build | | |")
     for name, f in results.get("fixed_cost", {}).items():
         lines.append(f"\none page, {name}: build {f['build_s']:.3f} s, --help {f['help_s']:.3f} s: {f['ratio']:.2f}x")
     for name, f in results.get("first_report", {}).items():
