@@ -305,7 +305,10 @@ def _user_cached(key: str, make) -> bytes:
 def _template_bytecode(env: jinja2.Environment) -> None:
     """Compiled templates kept in the user's cache (by Jinja2's version, the environment's kind and
     each template's text), as Python keeps compiled modules: compiling the theme's templates is
-    most of rendering a small site."""
+    most of rendering a small site. And no look at a template file's time each time a page
+    includes or extends it: an environment is made for the templates' texts (site/templates.py),
+    so a changed template gets a new one."""
+    env.auto_reload = False
     if env.bytecode_cache is not None:
         return
     folder = user_cache(f"jinja2-{jinja2.__version__}-{type(env).__name__}")
