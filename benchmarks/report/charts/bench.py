@@ -64,7 +64,9 @@ def tool_ratios(facts):
 def rebuild_ratios(facts):
     rows = []
     for f in facts.select(tag="rebuild-ratio"):
-        kind = next(k for k in REBUILDS if f.id.startswith(f"factpress-{k}-"))
-        rows.append({"measure": REBUILDS[kind], "pages": pages(facts, f), "corpus": pages_text(facts, f),
+        kind = next(k for k in REBUILDS if f"-{k}-vs-cold-" in f.id)
+        measure = REBUILDS[kind] if f.entity == "factpress" else f"{REBUILDS[kind]}, before"
+        rows.append({"measure": measure, "pages": pages(facts, f), "corpus": pages_text(facts, f),
                      "ratio": facts.value(f.id), "text": f.value_text})
-    return ratio_dots(rows, "Rebuild", [v for v in REBUILDS.values() if any(r["measure"] == v for r in rows)])
+    order = list(dict.fromkeys(r["measure"] for r in sorted(rows, key=lambda r: (r["measure"] not in REBUILDS.values(),))))
+    return ratio_dots(rows, "Rebuild", order)
