@@ -121,6 +121,9 @@ def build(ctx: click.Context, project: Path, output: Path | None, quiet: bool, w
     progress = clock = StageClock(for_terminal(quiet))
     result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf, jobs=jobs,
                        progress=progress, base_url=given)
+    import gc
+
+    gc.freeze()  # what the build made lives until the process ends: no collection need walk it again
     warnings = result.diagnostics.warning_lines()
     if inputs is not None:
         uptodate.record(project, dest, inputs, len(result.rendered.files), warnings)
