@@ -139,7 +139,11 @@ def source(tool: str, args) -> Path:
 def rebuilds(d: Path, cmd: list[str], repeat: int, src: Path = SRC) -> dict[str, float]:
     """factpress after a cold build: nothing changed, one page's prose edited, one fact edited."""
     timed(cmd, d, src)
-    out = {"no_change_s": statistics.median(timed(cmd, d, src)[0] for _ in range(repeat))}
+    times, cpu = [], []
+    for _ in range(repeat):
+        times.append(timed(cmd, d, src)[0])
+        cpu.append(LAST_CPU[0])
+    out = {"no_change_s": statistics.median(times), "no_change_cpu_s": statistics.median(cpu)}
     page = d / "content" / "p00001.md"
     times = []
     for i in range(repeat):
@@ -186,13 +190,14 @@ def fixed_cost(args, root: Path) -> dict:
     out = {}
     for name in ("factpress", "before") if args.before else ("factpress",):
         src = source(name, args)
-        helps, builds = [], []
+        helps, builds, help_cpu, build_cpu = [], [], [], []
         for _ in range(max(5, args.repeat)):
             helps.append(timed([sys.executable, "-m", "factpress", "--help"], d, src)[0])
+            help_cpu.append(LAST_CPU[0])
             clear(d, ["site", ".factpress-cache"])
             builds.append(timed([sys.executable, "-m", "factpress", "build", "-q", "."], d, src)[0])
-        h, b = statistics.median(helps), statistics.median(builds)
-        out[name] = {"help_s": round(h, 3), "build_s": round(b, 3), "ratio": round(b / h, 2)}
+            build_cpu.append(LAST_CPU[0])
+        out[name] = pair("build", builds, build_cpu, "help", helps, help_cpu)
     return out
 
 
@@ -213,15 +218,23 @@ def first_report(args, root: Path) -> dict:
         specs.write_text(json.dumps(final_charts(d)), "utf-8")
         floor = [sys.executable, str(Path(__file__).resolve().parent / "chart_floor.py"), str(specs),
                  str(src / "factpress" / "fonts")]
-        builds, floors = [], []
+        builds, floors, build_cpu, floor_cpu = [], [], [], []
         for _ in range(args.repeat):
             clear(d, ["site", ".factpress-cache"])
             builds.append(timed(cmd, d, src)[0])
+            build_cpu.append(LAST_CPU[0])
             floors.append(timed(floor, d, src)[0])
-        b, f = statistics.median(builds), statistics.median(floors)
-        out[name] = {"build_s": round(b, 3), "floor_s": round(f, 3), "ratio": round(b / f, 2),
+            floor_cpu.append(LAST_CPU[0])
+        out[name] = {**pair("build", builds, build_cpu, "floor", floors, floor_cpu),
                      "charts": len(json.loads(specs.read_text("utf-8")))}
     return out
+
+
+def pair(a: str, a_times: list[float], a_cpu: list[float], b: str, b_times: list[float], b_cpu: list[float]) -> dict:
+    """Medians of two things timed in alternation, wall-clock and CPU, and the ratio of the first to the second."""
+    ta, tb, ca, cb = (statistics.median(v) for v in (a_times, b_times, a_cpu, b_cpu))
+    return {f"{a}_s": round(ta, 3), f"{b}_s": round(tb, 3), "ratio": round(ta / tb, 2),
+            f"{a}_cpu_s": round(ca, 2), f"{b}_cpu_s": round(cb, 2), "cpu_ratio": round(ca / max(cb, 0.01), 2)}
 
 
 def final_charts(project: Path) -> list[dict]:
@@ -255,6 +268,9 @@ def rounded(result: dict) -> dict:
         for key in ("no_change", "prose_edit", "fact_edit"):
             rebuild[f"{key}_s"] = round(rebuild[f"{key}_s"], 3)
             rebuild[f"{key}_vs_cold"] = round(rebuild[f"{key}_s"] / cold, 3)
+        if "no_change_cpu_s" in rebuild:
+            rebuild["no_change_cpu_vs_cold"] = round(rebuild["no_change_cpu_s"] / max(result["tools"][t]["cpu_s"], 0.01), 3)
+            rebuild["no_change_cpu_s"] = round(rebuild["no_change_cpu_s"], 2)
     return result
 
 
@@ -272,13 +288,16 @@ def table(results: dict) -> str:
                               ("fact_edit", "one-fact edit")):
                 if f"{t}_rebuild" in run:
                     r = run[f"{t}_rebuild"]
-                    lines.append(f"| {run['pages']} | {t} {name} | {r[key + '_s']:.2f} | | | "
+                    cpu = (f"{r[key + '_cpu_s']} ({r[key + '_cpu_vs_cold']:.3f} x cold)" if key + "_cpu_s" in r else "")
+                    lines.append(f"| {run['pages']} | {t} {name} | {r[key + '_s']:.2f} | {cpu} | | "
                                  f"{r[key + '_vs_cold']:.3f} x its cold build | | |")
     for name, f in results.get("fixed_cost", {}).items():
-        lines.append(f"\none page, {name}: build {f['build_s']:.3f} s, --help {f['help_s']:.3f} s: {f['ratio']:.2f}x")
+        lines.append(f"\none page, {name}: build {f['build_s']:.3f} s, --help {f['help_s']:.3f} s: {f['ratio']:.2f}x"
+                     f" (CPU {f.get('build_cpu_s', '-')} s over {f.get('help_cpu_s', '-')} s: {f.get('cpu_ratio', '-')}x)")
     for name, f in results.get("first_report", {}).items():
         lines.append(f"first report, {name}: cold build {f['build_s']:.2f} s, floor ({f['charts']} charts) "
-                     f"{f['floor_s']:.2f} s: {f['ratio']:.2f}x")
+                     f"{f['floor_s']:.2f} s: {f['ratio']:.2f}x (CPU {f.get('build_cpu_s', '-')} s over "
+                     f"{f.get('floor_cpu_s', '-')} s: {f.get('cpu_ratio', '-')}x)")
     return "\n".join(lines)
 
 

@@ -144,6 +144,9 @@ def small_facts(results: dict, head: dict) -> list[dict]:
                 fact(f"{own}-help", f"{who}: factpress --help, median", f["help_s"], who, SECONDS, ["fixed-cost"]),
                 fact(f"{own}-one-page-vs-help", f"{who}: one-page build over factpress --help", f["ratio"], who, RATIO,
                      ["fixed-cost-ratio"])]
+        if "cpu_ratio" in f:
+            out.append(fact(f"{own}-one-page-cpu-vs-help", f"{who}: one-page build over factpress --help, CPU time",
+                            f["cpu_ratio"], who, RATIO, ["fixed-cost-ratio", "cpu"]))
     for own, f in results.get("first_report", {}).items():
         who = name(own)
         out += [fact(f"{own}-first-report", f"{who}: cold build of the first report (user cache kept), median",
@@ -152,6 +155,9 @@ def small_facts(results: dict, head: dict) -> list[dict]:
                      "median", f["floor_s"], who, SECONDS, ["first-report"]),
                 fact(f"{own}-first-report-vs-floor", f"{who}: first report's cold build over the floor", f["ratio"],
                      who, RATIO, ["first-report-ratio"])]
+        if "cpu_ratio" in f:
+            out.append(fact(f"{own}-first-report-cpu-vs-floor", f"{who}: first report's cold build over the floor, "
+                            "CPU time (with child processes)", f["cpu_ratio"], who, RATIO, ["first-report-ratio", "cpu"]))
     return out
 
 
