@@ -86,6 +86,20 @@ def write_corpus(out: Path, pages: int, facts: int, charts: int, seed: int = 1,
     return out
 
 
+def write_one_page(out: Path) -> Path:
+    """The smallest real project: one page citing one fact, no charts, no PDF."""
+    (out / "content" / "facts").mkdir(parents=True, exist_ok=True)
+    (out / "content" / "report.yaml").write_text("title: One page\nauthors: [Bench]\n", "utf-8")
+    (out / "content" / "sources.yaml").write_text(
+        "sources:\n  - id: src\n    title: Synthetic source\n    publisher: Bench\n    date: 2020-09-05\n", "utf-8")
+    (out / "content" / "facts" / "f.yaml").write_text(
+        "facts:\n  - id: f1\n    label: A figure\n    value: 12\n    unit: percent\n    period: '2020'\n"
+        "    region: Zhejiang\n    source: src\n", "utf-8")
+    (out / "content" / "page.md").write_text("---\ntitle: The page\n---\n\n## Start\n\nThe figure is {fact}`f1`.\n",
+                                             "utf-8")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)

@@ -62,3 +62,25 @@ def test_first_report_passes_strict_check(report):
     result = cli("check", "--strict", "--base-url", "https://octo.github.io/factpress/", report)
     assert result.exit_code == 0, result.output
     assert "0 warnings" in result.output
+
+
+def test_many_warnings_of_one_kind_are_counted_beyond_the_first_ten(mini):
+    page = mini / "content" / "one.md"
+    page.write_text(page.read_text() + "\n" + "".join(f"Line {n + 11} has {n * 7 + 101} items.\n\n" for n in range(15)))
+    built = cli("build", mini)
+    assert built.exit_code == 0, built.output
+    lines = built.output.splitlines()
+    typed = [line for line in lines if "typed in prose" in line]
+    assert len(typed) == 10
+    assert typed[0].endswith("number '11' typed in prose; cite it from a fact with {fact}`id`")
+    more = "... and 20 more warnings of this kind (typed-number); run with -v to list them all"
+    assert more in lines
+    assert [line for line in lines if line.startswith("...")] == [more]  # the unused facts are of another kind, and fewer
+    again = cli("build", mini)  # up to date: the same summary, not the whole list
+    assert [line for line in again.output.splitlines() if "typed" in line or line.startswith("...")] == typed + [more]
+    every = cli("build", "-v", mini)
+    assert len([line for line in every.output.splitlines() if "typed in prose" in line]) == 30
+    assert "more warnings" not in every.output
+    checked = cli("check", "-v", mini)
+    assert len([line for line in checked.output.splitlines() if "typed in prose" in line]) == 30
+    assert more in cli("check", mini).output

@@ -49,6 +49,33 @@ def test_every_page_has_a_search_box_and_the_site_its_index(built):
     assert "search.html" not in files["sitemap.xml"].decode()
 
 
+TRICKY_HTML = [
+    '<main><h2 id="a">A &amp; B</h2><p>x<br />y</p><div class="chart-image"><svg><text>hidden</text></svg>'
+    '<img src="i.png" />after the image</div><p>end</p></main>',
+    "<main><p>one<!-- a comment --> two</p><h3 id='q'>Quoted</h3><p data-pagefind-ignore>gone</p>text</main>",
+    '<main><script>if (a < b) { document.write("<p>") }</script><style>p > b {}</style><p>seen</p></main>',
+    '<main><div class="chart-data"><div class="table-wrap"><table><tr><td>row</td></tr></table></div>'
+    '<p>caption</p></div><p>a <b>stray < sign</b> and unquoted <a href=x>link</a></p></main>',
+    '<main><H2 ID="Up">Upper</H2><p>text</P></span></div><p>after stray end tags</p><p>unclosed',
+]
+
+
+def test_sections_read_in_one_pass_are_those_of_the_html_parser(built):
+    """The fallback's sections come from a fast reader of factpress's own markup; on every page of the
+    report and on markup it does not read (which goes to Python's HTML parser) both give the same."""
+    from factpress.site.search import document
+    from factpress.site.search_text import sections
+
+    pages = [p.read_bytes() for p in sorted(built.rglob("*.html"))]
+    docs = [document(html).decode() for html in pages] + [html.decode() for html in pages] + TRICKY_HTML
+    for doc in docs:
+        assert sections(doc) == sections(doc, fast=False), doc[:200]
+    from factpress.site.search_text import _fast_sections
+
+    assert all(_fast_sections(document(html).decode()) is not None for html in pages)  # the fast reader read them
+    assert [_fast_sections(doc) is None for doc in TRICKY_HTML[1:]] == [True, False, True, False]
+
+
 def test_search_can_be_turned_off(mini):
     settings = mini / "content" / "report.yaml"
     settings.write_text(settings.read_text() + "search: false\n")

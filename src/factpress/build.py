@@ -29,7 +29,7 @@ from factpress.site.output import FolderOutput, MemoryOutput, WriteReport
 from factpress.site.links import check_links
 from factpress.site.publish import publish_static
 from factpress.site.render import Rendered, render_site
-from factpress.site.search import add_search
+from factpress.site.search import add_search, section_feed
 
 if TYPE_CHECKING:
     from factpress.print.document import PrintOptions
@@ -117,6 +117,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
     diags = Diagnostics()
     stats = PageStats()
     searched = ""
+    feed = None
     try:
         with collector_paused():  # not around the PDF: WeasyPrint's layout is better off with it
             site = load_site(root, diags, jobs, progress, stats, cache, base_url, checking=output is None)
@@ -125,14 +126,18 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
             failed = bool(diags.errors) or (strict and any(w.code != CACHE_WARNING for w in diags.warnings))
             if not failed:
                 progress.stage("rendering")
+            early = getattr(output, "early", None)
+            feed = None if failed else section_feed(site, early)  # finds the search sections while pages render
+            if feed is not None:
+                early = feed.put
             rendered = None if failed else render_site(site, root, diags, jobs=_render_jobs(jobs, len(site.pages)),
-                                                       early=getattr(output, "early", None), cache=cache)
+                                                       early=early, cache=cache)
         if rendered is not None and not diags.errors:
             publish_static(site, rendered.files, diags)
             check_links(site, rendered.files, diags)
         if rendered is not None and output is not None and not diags.errors:
             progress.stage("search")
-            searched = add_search(site, rendered.files, root, diags, cache, first=cache.search is None)
+            searched = add_search(site, rendered.files, root, diags, cache, first=cache.search is None, feed=feed)
         if rendered is not None and site.settings.pdf and not diags.errors:
             progress.stage("pdf")
             rendered_pdf(site, root, diags, rendered, checking=output is None)
@@ -141,6 +146,8 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
             progress.stage("writing")
         report = _commit(output, rendered.files, root) if output is not None else None
     finally:
+        if feed is not None:
+            feed.close()
         if isinstance(output, FolderOutput):
             output.discard()  # what was written early for a build that then failed (no-op after commit)
         progress.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from factpress import __version__
-from factpress.shared.diagnostics import FactpressError
+from factpress.shared.diagnostics import SHOWN_PER_KIND, FactpressError
 
 
 class DebugGroup(click.Group):
@@ -54,12 +54,15 @@ def given_base_url(ctx: click.Context, value: str | None):
     return BaseUrl(value, origin)
 
 
-def echo_warnings(diags, quiet: bool = False) -> None:
+def echo_warnings(diags, quiet: bool = False, every: bool = False, lines: list[str] | None = None) -> None:
+    """The warnings, sorted and formatted once, printed in one write: beyond the first few of one
+    kind only their count, unless every (-v). lines: those already made for this build."""
     if quiet:
         return
-    for d in diags.sorted():
-        if d.severity == "warning":
-            click.echo(d.format(), err=True)
+    if lines is None or every:
+        lines = diags.warning_lines(every)
+    if lines:
+        click.echo("\n".join(lines), err=True)
 
 
 @click.group(cls=DebugGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,8 +80,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: PROJECT/site].")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write report.pdf into the site and link to it (as 'pdf: true' in report.yaml does).")
-@click.option("-v", "--verbose", is_flag=True, help="Also say how many pages were parsed and rendered and how many came from the "
-                                                    "cache, which charts were rendered, and the time each stage took.")
+@click.option("-v", "--verbose", is_flag=True, help="List every warning (by default, of one kind only the first "
+                                                    f"{SHOWN_PER_KIND}, then how many more); also say how many pages "
+                                                    "were parsed and rendered and how many came from the cache, which "
+                                                    "charts were rendered, and the time each stage took.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for parsing and rendering pages [default: one per core when many pages changed; "
                    "for rendering, from 2000 pages].")
@@ -106,8 +111,8 @@ def build(ctx: click.Context, project: Path, output: Path | None, quiet: bool, w
         if same is not None:
             count, warnings = same
             if not quiet:
-                for line in warnings:
-                    click.echo(line, err=True)
+                if warnings:
+                    click.echo("\n".join(warnings), err=True)
                 click.echo(f"built {count} files into {dest} (0 written, {count} unchanged, 0 removed; up to date)")
             return
     from factpress.build import run_build  # only now: an up-to-date build needs none of the pipeline
@@ -116,10 +121,13 @@ def build(ctx: click.Context, project: Path, output: Path | None, quiet: bool, w
     progress = clock = StageClock(for_terminal(quiet))
     result = run_build(project, FolderOutput(dest, keep_foreign=bool(refusal)), pdf=with_pdf, jobs=jobs,
                        progress=progress, base_url=given)
+    import gc
+
+    gc.freeze()  # what the build made lives until the process ends: no collection need walk it again
+    warnings = result.diagnostics.warning_lines()
     if inputs is not None:
-        uptodate.record(project, dest, inputs, len(result.rendered.files),
-                        [d.format() for d in result.diagnostics.sorted() if d.severity == "warning"])
-    echo_warnings(result.diagnostics, quiet)
+        uptodate.record(project, dest, inputs, len(result.rendered.files), warnings)
+    echo_warnings(result.diagnostics, quiet, verbose, warnings)
     if not quiet:
         r = result.report
         click.echo(f"built {len(result.rendered.files)} files into {dest} "
@@ -141,14 +149,16 @@ def build(ctx: click.Context, project: Path, output: Path | None, quiet: bool, w
 @project_arg
 @click.option("--strict", is_flag=True, help="Treat warnings (unused facts and sources, numbers typed in prose) as errors.")
 @click.option("--explain", is_flag=True, help="List, for each page, every number it shows with its fact and source.")
+@click.option("-v", "--verbose", is_flag=True, help="List every warning (by default, of one kind only the first "
+                                                    f"{SHOWN_PER_KIND}, then how many more).")
 @base_url_option
 @click.pass_context
-def check(ctx: click.Context, project: Path, strict: bool, explain: bool, base_url: str | None) -> None:
+def check(ctx: click.Context, project: Path, strict: bool, explain: bool, verbose: bool, base_url: str | None) -> None:
     """Validate the project; write nothing."""
     from factpress.build import run_build
 
     result = run_build(project, None, strict=strict, base_url=given_base_url(ctx, base_url))
-    echo_warnings(result.diagnostics)
+    echo_warnings(result.diagnostics, every=verbose)
     site = result.site
     if explain:
         from factpress.site.explain import explain as explain_numbers

@@ -4,6 +4,7 @@ import altair as alt
 from factpress import chart
 
 TOOLS = ["factpress", "Hugo", "Pelican", "MkDocs"]
+COLD_LINES = [*TOOLS, "factpress without search"]  # Hugo, Pelican and MkDocs index nothing
 REBUILDS = {"no-change": "Nothing changed", "prose-edit": "One page's prose edited", "fact-edit": "One fact edited"}
 
 
@@ -36,12 +37,14 @@ def ratio_dots(rows, y_title, sort):
     "in the corpus; both axes are logarithmic. The table below gives every plotted value."))
 def cold_time_by_pages(facts):
     rows = [{"tool": f.entity, "pages": pages(facts, f), "corpus": pages_text(facts, f),
-             "seconds": facts.value(f.id), "time": f.value_text} for f in facts.select(tag="cold")]
+             "seconds": facts.value(f.id), "time": f.value_text, "run": f.source.rsplit("-", 1)[0]} for f in facts.select(tag="cold")
+            if f.entity in COLD_LINES]  # the code measured beside (before) is in the results' tables
     rows.sort(key=lambda r: (r["tool"], r["pages"]))
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("pages:Q", title="Pages in the corpus (log scale)", scale=alt.Scale(type="log")),
-        y=alt.Y("seconds:Q", title="Cold build, median seconds (log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("tool:N", title="Tool", sort=TOOLS),
+        y=alt.Y("seconds:Q", title="Cold build, median seconds (log scale)", scale=alt.Scale(type="log", nice=False)),
+        color=alt.Color("tool:N", title="Tool", sort=COLD_LINES),
+        detail="run:N",  # a line joins the sizes of one run: figures of different runs are not comparable
         tooltip=[alt.Tooltip("tool:N", title="Tool"), alt.Tooltip("corpus:N", title="Corpus"),
                  alt.Tooltip("time:N", title="Cold build")])
     return (base.mark_line() + base.mark_point(filled=True, size=70)).properties(width=440, height=280)
@@ -64,7 +67,9 @@ def tool_ratios(facts):
 def rebuild_ratios(facts):
     rows = []
     for f in facts.select(tag="rebuild-ratio"):
-        kind = next(k for k in REBUILDS if f.id.startswith(f"factpress-{k}-"))
-        rows.append({"measure": REBUILDS[kind], "pages": pages(facts, f), "corpus": pages_text(facts, f),
+        kind = next(k for k in REBUILDS if f"-{k}-vs-cold-" in f.id)
+        measure = REBUILDS[kind] if f.entity == "factpress" else f"{REBUILDS[kind]}, before"
+        rows.append({"measure": measure, "pages": pages(facts, f), "corpus": pages_text(facts, f),
                      "ratio": facts.value(f.id), "text": f.value_text})
-    return ratio_dots(rows, "Rebuild", [v for v in REBUILDS.values() if any(r["measure"] == v for r in rows)])
+    order = list(dict.fromkeys(r["measure"] for r in sorted(rows, key=lambda r: (r["measure"] not in REBUILDS.values(),))))
+    return ratio_dots(rows, "Rebuild", order)

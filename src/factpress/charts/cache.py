@@ -22,12 +22,9 @@ from factpress.project.files import SourceFile
 
 
 def _version(dist: str) -> str:
-    from importlib import metadata  # only a project with charts pays for importing it
+    from factpress.shared.cache import library_versions
 
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "none"
+    return library_versions((dist,))[dist] or "none"
 
 
 def _sha(*parts: str) -> str:

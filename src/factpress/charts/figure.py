@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from factpress.charts.describe import accessible_svg, cell_text, date_style, describe, table_csv
-from factpress.charts.model import ChartOutput
-from factpress.charts.responsive import WIDE_WIDTH
+from factpress.charts.model import WIDE_WIDTH, ChartOutput
+
+# What describes and lays out charts (the font's metrics, an XML parser) is imported by the
+# functions that use it: a report without charts renders without it.
 
 CHARTS_JS = "assets/charts.js"
 
@@ -78,6 +79,7 @@ def citation(site, chart: ChartOutput, url: str, accessed: str) -> str:
 
 
 def make_view(site, chart: ChartOutput, options: dict, accessed: str = "") -> ChartView:
+    from factpress.charts.describe import accessible_svg, cell_text, date_style, describe
     from factpress.shared.locale import long_date
 
     language = site.settings.language
@@ -111,6 +113,8 @@ def bundle_name(data: bytes) -> str:
 
 def chart_files(site, chart: ChartOutput) -> dict[str, bytes]:
     """The reuse downloads of one chart: exactly the plotted data, the images that stand alone, the spec."""
+    from factpress.charts.describe import table_csv
+
     return {
         f"charts/{chart.id}.csv": table_csv(chart.plotted),
         f"charts/{chart.id}.svg": chart.export_svg.encode(),

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from factpress.shared.diagnostics import SourceLocation
 
+WIDE_WIDTH = 640  # px: the wide layout (charts/responsive.py lays charts out for it and for the narrow one)
+
 
 @dataclass(frozen=True)
 class ChartOutput:

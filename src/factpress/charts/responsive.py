@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from factpress.charts.layout import Problem, problems, text_boxes
+from factpress.charts.model import WIDE_WIDTH
 from factpress.charts.theme import FONT_SIZE, NARROW
 from factpress.shared.fonts import measure
 
-WIDE_WIDTH = 640
 NARROW_WIDTH = 320
 LABEL_SHARE = 0.4  # of the width, the most a category label may take before it wraps
 MIN_PLOT = 40

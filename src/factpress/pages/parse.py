@@ -55,7 +55,7 @@ class Page:
     headings: tuple[Heading, ...]
     uses: tuple[Use, ...]
     problems: tuple[tuple[int, int, str, str], ...]  # (line, col, severity, message)
-    numbers: tuple[TypedNumber, ...] = ()  # figures typed in prose instead of cited from a fact
+    numbers: tuple[TypedNumber, ...] = ()  # figures typed in prose instead of cited from a fact (each a warning)
     source_sha: str = ""  # of the file's bytes: with rel and the settings, names everything above
     links: tuple[Link, ...] = ()  # every link and image address the author wrote
 
@@ -198,8 +198,6 @@ def parse_page(file: SourceFile, raw_html: bool, diags: Diagnostics) -> Page | N
     body = md.renderer.render(tokens, md.options, env)
     page_env: PageEnv = env["page"]
     problems.extend((line, col, "error", msg) for line, col, msg in page_env.problems)
-    numbers = tuple(typed_numbers(prose_runs(tokens), file.text))
-    problems.extend((n.line, n.col, "warning", f"number '{n.text}' typed in prose; cite it from a fact with {{fact}}`id`")
-                    for n in numbers)
+    numbers = tuple(typed_numbers(prose_runs(tokens), file.text))  # warned of when the site is assembled
     return Page(slug, file.rel, title, summary, order, body, _headings(tokens), tuple(page_env.uses),
                 tuple(problems), numbers, file.sha, _links(tokens, file.text))

@@ -6,13 +6,16 @@ parsed it (see markdown.Page): the file's key holds the first three, and a cache
 other code (factpress or a library in another version) is not read. Entries live in memory for the life of
 the process (the preview server keeps them warm) and on disk in one file,
 PROJECT/.factpress-cache/pages.pickle (one file reads and writes several times faster than a file
-per page), holding exactly the pages of the last build. A cache file that cannot be read is a
-miss, never an error.
+per page), holding exactly the pages of the last build, each pickled on its own: a page parsed in
+a worker is pickled there once, and an unchanged page is written back as the bytes it was read
+as. The file is written only when a page changed. A cache file that cannot be read is a miss,
+never an error.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +25,7 @@ from factpress.shared.cache import BuildCache, cache_warning, load_pickle, store
 from factpress.shared.diagnostics import Diagnostic, Diagnostics
 from factpress.shared.workers import ForkedMap, can_fork
 
-CACHE_FORMAT = "4"
+CACHE_FORMAT = "5"  # a dict of page key -> pickled (Page, problems)
 CACHE_FILE = Path(".factpress-cache") / "pages.pickle"
 PARALLEL_MIN = 64  # fewer pages than this to parse are parsed in this process: a pool costs more
 Parsed = tuple[Page | None, tuple[Diagnostic, ...]]
@@ -44,6 +47,12 @@ def parse_one(file: SourceFile, raw_html: bool) -> Parsed:
     diags = Diagnostics()
     page = parse_page(file, raw_html, diags)
     return page, tuple(diags.items)
+
+
+def parse_pickled(file: SourceFile, raw_html: bool) -> bytes:
+    """parse_one in a worker, pickled there once: the parent unpickles it to use it and writes the
+    same bytes into the cache file, rather than pickling every page again."""
+    return pickle.dumps(parse_one(file, raw_html), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def default_jobs() -> int:
@@ -73,8 +82,9 @@ class PageParsing:
         self.missing: list[int] = []
         self.persist = self.cache.persisting(first=not self.cache.pages)
         self.known = self.cache.pages
+        self.blobs: dict[str, bytes] = {}  # page key -> the pickled page, as the cache file holds it
         if self.cache_file is not None and not self.known:  # the first build in this process; later, misses are edits
-            self.known = _read(self.cache_file)
+            self.known, self.blobs = _read(self.cache_file)
         for i, key in enumerate(self.keys):
             hit = self.known.get(key)
             if hit is None:
@@ -88,15 +98,16 @@ class PageParsing:
         if jobs > 1 and len(self.missing) >= PARALLEL_MIN and can_fork():
             self.stats.jobs = min(jobs, len(self.missing))
             todo = [files[i] for i in self.missing]
-            self.pool = ForkedMap(lambda i: parse_one(todo[i], raw_html), len(todo), jobs)
+            self.pool = ForkedMap(lambda i: parse_pickled(todo[i], raw_html), len(todo), jobs)
 
     def finish(self, diags: Diagnostics, progress=None) -> tuple[list[Page], PageStats]:
         if progress is not None:
             progress.stage("pages", len(self.files), done=self.stats.cached)
         if self.pool is not None:
             try:
-                for i, parsed in self.pool:
-                    self.results[self.missing[i]] = parsed
+                for i, blob in self.pool:
+                    self.results[self.missing[i]] = pickle.loads(blob)
+                    self.blobs[self.keys[self.missing[i]]] = blob
                     if progress is not None:
                         progress.advance()
             finally:
@@ -108,7 +119,9 @@ class PageParsing:
                     progress.advance()
         current = dict(zip(self.keys, self.results))
         if self.persist and self.cache_file is not None and (self.missing or len(self.known) != len(current)):
-            cache_warning(diags, _store(self.cache_file, current))  # type: ignore[arg-type]
+            blobs = {key: self.blobs.get(key) or pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+                     for key, parsed in current.items()}
+            cache_warning(diags, _store(self.cache_file, blobs))
         self.cache.pages = current  # type: ignore[assignment]
         pages = []
         for page, problems in self.results:  # type: ignore[misc]
@@ -124,13 +137,21 @@ class PageParsing:
             self.pool = None
 
 
-def _read(path: Path) -> dict[str, Parsed]:
-    pages = load_pickle(path, CACHE_FORMAT)
-    if not isinstance(pages, dict):
-        return {}
-    return {k: v for k, v in pages.items()
-            if isinstance(v, tuple) and len(v) == 2 and (v[0] is None or isinstance(v[0], Page))}
+def _read(path: Path) -> tuple[dict[str, Parsed], dict[str, bytes]]:
+    """The pages of the cache file, and each one's bytes there (written again as they are)."""
+    blobs = load_pickle(path, CACHE_FORMAT)
+    if not isinstance(blobs, dict):
+        return {}, {}
+    pages, kept = {}, {}
+    for key, blob in blobs.items():
+        try:
+            parsed = pickle.loads(blob)
+        except Exception:  # a damaged entry is a miss
+            continue
+        if isinstance(parsed, tuple) and len(parsed) == 2 and (parsed[0] is None or isinstance(parsed[0], Page)):
+            pages[key], kept[key] = parsed, blob
+    return pages, kept
 
 
-def _store(path: Path, pages: dict[str, Parsed]) -> str:
-    return store_pickle(path, CACHE_FORMAT, pages)
+def _store(path: Path, blobs: dict[str, bytes]) -> str:
+    return store_pickle(path, CACHE_FORMAT, blobs)

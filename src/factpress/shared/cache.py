@@ -12,6 +12,8 @@ import functools
 import hashlib
 import os
 import pickle
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,21 +93,53 @@ def walk(folder: Path):
             yield prefix + name, os.path.join(dirpath, name)
 
 
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def library_versions(libraries=LIBRARIES) -> dict[str, str]:
+    """The installed version of each library ('' when it is not installed), as importlib.metadata
+    finds it: the first `NAME-VERSION.dist-info` (or .egg-info) folder on sys.path. Read from the
+    folders' names, which spares every build importing importlib.metadata (and the email package)."""
+    wanted = {_normal(lib): lib for lib in libraries}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem, dot, kind = name.rpartition(".")
+            if not dot or kind not in ("dist-info", "egg-info"):
+                continue
+            dist, _, version = stem.partition("-")
+            lib = wanted.get(_normal(dist))
+            if lib is not None and lib not in found and version:
+                found[lib] = version.partition("-")[0]  # an egg's name may end in -pyX.Y
+    return {lib: found.get(lib, "") for lib in libraries}
+
+
+def user_cache(name: str) -> Path | None:
+    """A folder of the user's cache (XDG_CACHE_HOME, else ~/.cache) for what any project may reuse;
+    None when there is no home to put it in."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        folder = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    except RuntimeError:
+        return None
+    return folder / "factpress" / name
+
+
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """The version of factpress, the size and time of each of its files, and the versions of the
     libraries above: what a cache on disk must have been made with to be used. Computed once per
     process: it describes the code that runs, which does not change while it runs."""
-    from importlib.metadata import PackageNotFoundError, version
-
     from factpress import __version__
 
     h = hashlib.sha256(f"{__version__}\0".encode())
-    for lib in LIBRARIES:
-        try:
-            h.update(f"{lib}={version(lib)}\0".encode())
-        except PackageNotFoundError:
-            h.update(f"{lib}=\0".encode())
+    for lib, version in library_versions().items():
+        h.update(f"{lib}={version}\0".encode())
     for rel, path in package_files():
         st = os.stat(path)
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
@@ -123,6 +157,22 @@ def load_pickle(path: Path, fmt: str):
     if isinstance(data, dict) and data.get("format") == fmt and data.get("code") == code_fingerprint():
         return data.get("data")
     return None
+
+
+def write_quietly(path: Path, data: bytes) -> str:
+    """Replace a cache file whole (another process may read it meanwhile); failing is no error: '' or why not."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return exc.strerror or str(exc)
+    return ""
 
 
 def store_pickle(path: Path, fmt: str, data) -> str:

@@ -71,14 +71,42 @@ class Diagnostics:
         return [d for d in self.items if d.severity == "warning"]
 
     def sorted(self) -> list[Diagnostic]:
-        seen: set[str] = set()
+        """Each problem once, in file order (a plain tuple key: comparing locations as dataclasses
+        costs several times more on a build with thousands of warnings)."""
+        seen: set[tuple] = set()
         out = []
-        for d in sorted(self.items, key=lambda d: (d.location, d.message)):
-            key = d.format()
+        for d in sorted(self.items, key=_order):
+            key = (d.location, d.severity, d.message, d.hint)
             if key not in seen:
                 seen.add(key)
                 out.append(d)
         return out
+
+    def warning_lines(self, every: bool = False) -> list[str]:
+        """The warnings as a build prints them, in file order: of one kind (code) the first
+        SHOWN_PER_KIND, then one line saying how many more there are; every: all of them."""
+        lines, shown, hidden = [], {}, {}
+        for d in self.sorted():
+            if d.severity != "warning":
+                continue
+            if not every and d.code:
+                shown[d.code] = shown.get(d.code, 0) + 1
+                if shown[d.code] > SHOWN_PER_KIND:
+                    hidden[d.code] = hidden.get(d.code, 0) + 1
+                    continue
+            lines.append(d.format())
+        for code, count in hidden.items():
+            lines.append(f"... and {count} more warning{'s' if count != 1 else ''} of this kind ({code}); "
+                         "run with -v to list them all")
+        return lines
+
+
+SHOWN_PER_KIND = 10  # warnings of one kind a build prints before it only counts the rest
+
+
+def _order(d: Diagnostic) -> tuple:
+    loc = d.location
+    return loc.path, loc.line, loc.col, d.message
 
 
 def _one_line(text: str) -> str:

@@ -68,6 +68,9 @@ def _seen(pages: list[Page], diags: Diagnostics) -> None:
         elif page.slug == "index" and page.rel != "content/index.md":
             diags.error(page.loc(1), f"page name 'index' is the home page's (content/index.md); rename {page.rel} "
                                      "or set another 'slug:' in its front matter")
+        for n in page.numbers:
+            diags.warning(page.loc(n.line, n.col), f"number '{n.text}' typed in prose; cite it from a fact with "
+                          "{fact}`id`", code="typed-number")
         if page.slug in slugs:
             diags.error(page.loc(1), f"two pages would both be {page.slug}.html (also {slugs[page.slug].rel})")
         slugs[page.slug] = page

@@ -21,7 +21,8 @@ from factpress.charts.figure import CHARTS_JS, bundle_name, chart_files, chart_s
 from factpress.facts.model import Fact
 from factpress.pages.parse import Page
 from factpress.pages.plugins import PLACEHOLDER_RE, TEXT_RE
-from factpress.shared.cache import BuildCache, cache_warning, load_pickle, store_pickle
+from factpress.shared.cache import (BuildCache, cache_warning, code_fingerprint, load_pickle, store_pickle, user_cache,
+                                    write_quietly)
 from factpress.shared.deadline import Deadline
 from factpress.shared.fonts import web_fonts
 from factpress.shared.locale import long_date
@@ -119,6 +120,7 @@ class Renderer:
         self.assets = assets  # logical name -> href with a content hash, for caching
         self.deadline = deadline
         self._facts: dict[tuple[str, str], Markup] = {}
+        self._templates: dict[str, jinja2.Template] = {}  # by name: get_template would look at each file's time again
 
     def fact(self, fid: str, field: str = "value", inside: str = "") -> Markup:
         """A fact in a page; inside "link": without its own link, "text": as plain (escaped) words."""
@@ -143,7 +145,10 @@ class Renderer:
             return self.plain_facts(self._render(name, context))
 
     def _render(self, name: str, context: dict) -> str:
-        return self.env.get_template(name).render(
+        found = self._templates.get(name)
+        if found is None:
+            found = self._templates[name] = self.env.get_template(name)
+        return found.render(
             site=self.site, settings=self.site.settings, book=self.site.book, asset=self.assets.get,
             fact=self.fact,
             chart_sources=lambda chart: chart_sources(self.site, chart),
@@ -261,6 +266,13 @@ class _SiteRender:
         self.site, self.r, self.keys, self.memo, self.files = site, r, keys, memo, files
         self.script, self.root, self.early = script, root, early
 
+    def put(self, name: str, key: str, make) -> None:
+        """One templated file, handed to the output at once when it was made anew."""
+        made = self.memo.made
+        self.files[name] = self.memo.once(key, make)
+        if self.memo.made > made:
+            self.early(name, self.files[name])
+
     def scripts(self, page: Page | None) -> dict[str, str] | None:
         return self.script if page is not None and any(u.kind == "chart" for u in page.uses) else None
 
@@ -272,7 +284,7 @@ class _SiteRender:
     def index(self) -> None:
         home, r = self.site.home, self.r
         key = self.keys.whole("index", home and (home.source_sha or home.body))
-        self.files["index.html"] = self.memo.once(key, lambda: r.template(
+        self.put("index.html", key, lambda: r.template(
             "index.html", page=home, body=r.body(home) if home else "", current="index", chart_script=self.scripts(home)))
 
     def pages(self, jobs: int) -> None:
@@ -302,9 +314,8 @@ class _SiteRender:
 
     def lists(self) -> None:
         r, keys = self.r, self.keys
-        self.files["sources.html"] = self.memo.once(keys.whole("sources"), lambda: r.template("sources.html",
-                                                                                              current="sources"))
-        self.files["data.html"] = self.memo.once(keys.whole("data"), lambda: r.template("data.html", current="data"))
+        self.put("sources.html", keys.whole("sources"), lambda: r.template("sources.html", current="sources"))
+        self.put("data.html", keys.whole("data"), lambda: r.template("data.html", current="data"))
         if self.site.settings.search:
             self.files[SEARCH_PAGE] = self.memo.once(keys.whole("search"), lambda: r.template(
                 "search.html", current="search", search_script={"src": r.assets[SEARCH_JS], "index": f"{INDEX}/pagefind.js",
@@ -317,7 +328,44 @@ class _SiteRender:
         self.files["facts.json"] = once(_fp(keys.book, "facts.json"), lambda: facts_json(site).decode())
         self.files["facts.csv"] = once(_fp(keys.book, "facts.csv"), lambda: facts_csv(site).decode())
         self.files.update(table_files(site))
-        self.files.update(extra_files(site, lambda name, make: once(_fp(keys.settings, name), make)))
+        self.files.update(extra_files(site, lambda name, make: once(_fp(keys.settings, name),
+                                                                    lambda: _user_cached(_fp(keys.settings, name), make))))
+
+
+def _user_cached(key: str, make) -> bytes:
+    """An image drawn with Pillow, kept in the user's cache under its key and the libraries'
+    versions, so a build that draws the same image (a new checkout, a cold build) need not
+    import Pillow; a cache that cannot be read or written only costs the drawing."""
+    folder = user_cache("images")
+    path = folder / f"{hashlib.sha256(f'{code_fingerprint()} {key}'.encode()).hexdigest()}.bin" if folder else None
+    try:
+        if path is not None:
+            return path.read_bytes()
+    except OSError:
+        pass
+    data = make()
+    if path is not None:
+        write_quietly(path, data)
+    return data
+
+
+def _template_bytecode(env: jinja2.Environment) -> None:
+    """Compiled templates kept in the user's cache (by Jinja2's version, the environment's kind and
+    each template's text), as Python keeps compiled modules: compiling the theme's templates is
+    most of rendering a small site. And no look at a template file's time each time a page
+    includes or extends it: an environment is made for the templates' texts (site/templates.py),
+    so a changed template gets a new one."""
+    env.auto_reload = False
+    if env.bytecode_cache is not None:
+        return
+    folder = user_cache(f"jinja2-{jinja2.__version__}-{type(env).__name__}")
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[str, bytes] | None = None,
@@ -334,6 +382,7 @@ def render_site(site: Site, root: Path, diags: Diagnostics, extra_static: dict[s
     before = len(memo.last)
     templates = template_texts(root)
     env = environment(root, templates, cache)
+    _template_bytecode(env)
     env.globals.update(template_globals(site))  # canonical URLs and schema.org data for the head
     files, hrefs = static_assets(root)
     files.update(extra_static or {})
