@@ -112,6 +112,21 @@ class Fitter:
         self.base = [float(v["width"]) if isinstance(v.get("width"), (int, float)) else 300.0 for v in self.views]
         self.factor = 1.0
 
+    def _slope(self, node: dict) -> float | None:
+        """How fast the drawing's width grows with the widths' factor: a plot's own width, panels side
+        by side adding up and stacked ones taking the widest; None where Vega-Lite decides (facets,
+        repeats, wrapped concatenations), which the first step then guesses in proportion."""
+        bases = {id(v): b for v, b in zip(self.views, self.base)}
+        if id(node) in bases:
+            return bases[id(node)]
+        if "hconcat" in node or "vconcat" in node or ("concat" in node and node.get("columns") == 1):
+            parts = [self._slope(child) if isinstance(child, dict) else None
+                     for child in node.get("hconcat") or node.get("vconcat") or node.get("concat") or []]
+            if not parts or any(p is None for p in parts):
+                return None
+            return sum(parts) if "hconcat" in node else max(parts)
+        return None
+
     def _set_widths(self, factor: float) -> None:
         self.factor = factor
         for view, base in zip(self.views, self.base):
@@ -128,7 +143,10 @@ class Fitter:
             total = svg_width(svg)
             if abs(total - target) <= 1.5 or not self.views or (total < target and not self.grow):
                 break
-            if previous is None or abs(self.factor - previous[0]) < 1e-9:
+            slope = self._slope(self.spec) if previous is None else None
+            if slope:  # the width is the plots' and what is fixed beside them (axes, labels, legends)
+                guess = self.factor + (target - total) / slope
+            elif previous is None or abs(self.factor - previous[0]) < 1e-9:
                 guess = self.factor * target / max(total, 1.0)
             else:
                 slope = (total - previous[1]) / (self.factor - previous[0])
