@@ -84,3 +84,26 @@ def test_many_warnings_of_one_kind_are_counted_beyond_the_first_ten(mini):
     checked = cli("check", "-v", mini)
     assert len([line for line in checked.output.splitlines() if "typed in prose" in line]) == 30
     assert more in cli("check", mini).output
+
+
+def test_english_dates_written_without_babel_are_babels():
+    """English long dates, months and quarters are written without loading Babel's locale data;
+    they must be exactly what Babel (CLDR) writes, for every day of a leap year."""
+    import datetime
+
+    from babel.dates import format_date, format_skeleton
+
+    from factpress.facts.periods import period_text
+    from factpress.shared.locale import DAY_FIRST, long_date, month_year, quarter
+
+    for language in DAY_FIRST:
+        locale = language.replace("-", "_")
+        day = datetime.date(2020, 1, 1)
+        while day.year == 2020:
+            assert long_date(day.isoformat(), language) == format_date(day, "long", locale=locale)
+            assert month_year(day.isoformat(), language) == format_skeleton("yMMMM", day, locale=locale)
+            day += datetime.timedelta(days=1)
+        for q in range(1, 5):
+            assert quarter(2020, q, language) == format_skeleton("yQQQ", datetime.date(2020, 3 * q - 2, 1), locale=locale)
+    assert period_text("2020-06-01/2020-06-15", "en") == "June 1–15, 2020"
+    assert period_text("2020-06-01/2020-06-15", "en-GB") == "1–15 June 2020"

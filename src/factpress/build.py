@@ -15,13 +15,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from factpress.charts.build import build_charts
+from factpress.charts.model import Charts
 from factpress.facts.load import load_facts
 from factpress.facts.model import FactBook
 from factpress.pages.parse_all import PageParsing, PageStats, default_jobs
 from factpress.project.files import Sources, discover
 from factpress.project.settings import BaseUrl, load_settings
-from factpress.shared.cache import CACHE_WARNING, BuildCache, cache_problem, cache_warning
+from factpress.shared.cache import CACHE_FOLDER, CACHE_WARNING, BuildCache, cache_problem, cache_warning
 from factpress.shared.diagnostics import BuildFailed, Diagnostics, FactpressError, relpath
 from factpress.shared.progress import Progress
 from factpress.site.assemble import Site, assemble
@@ -83,7 +83,12 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
         parsing.cancel()
     mark = len(diags.items)
     progress.stage("charts")
-    charts = build_charts(sources, book, root, settings, diags)
+    if sources.of_kind("chart") or (root / CACHE_FOLDER / "charts").is_dir():  # a report without charts imports none of it
+        from factpress.charts.build import build_charts
+
+        charts = build_charts(sources, book, root, settings, diags)
+    else:
+        charts = Charts()
     charts_incomplete = _chart_consequences(diags, mark, book, sources)
     # after the charts' problems, as when pages were parsed last; the cache's problem is told once
     warned = any(d.code == CACHE_WARNING for d in diags.items)

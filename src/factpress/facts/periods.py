@@ -59,8 +59,10 @@ def period_problem(period: str) -> str:
 
 def _day_first(language: str) -> bool:
     """Whether the language writes the day before the month ("5 June 2020", not "June 5, 2020")."""
-    from factpress.shared.locale import babel_locale
+    from factpress.shared.locale import DAY_FIRST, babel_locale
 
+    if language in DAY_FIRST:
+        return DAY_FIRST[language]
     pattern = babel_locale(language).date_formats["long"].pattern
     return pattern.find("d") < pattern.find("M")
 

@@ -13,6 +13,10 @@ import functools
 import re
 
 PLAIN_RE = re.compile(r"^(-?)(\d+)(?:\.(\d+))?$")
+# English as CLDR writes it, without loading Babel's locale data for the common case: whether the
+# day comes first in a long date (tests/test_numbers.py holds these to Babel's output).
+DAY_FIRST = {"en": False, "en-US": False, "en-GB": True}
+MONTHS = ("January February March April May June July August September October November December").split()
 
 
 @functools.lru_cache(maxsize=8)
@@ -69,6 +73,9 @@ def long_date(iso: str, language: str = "en") -> str:
     day = _date(iso)
     if day is None:
         return iso or ""
+    if language in DAY_FIRST:
+        month = MONTHS[day.month - 1]
+        return f"{day.day} {month} {day.year}" if DAY_FIRST[language] else f"{month} {day.day}, {day.year}"
     from babel.dates import format_date
 
     return format_date(day, "long", locale=babel_locale(language))
@@ -80,6 +87,8 @@ def month_year(iso: str, language: str = "en") -> str:
         day = datetime.date.fromisoformat(iso if len(iso) == 10 else f"{iso}-01")
     except (TypeError, ValueError):
         return iso or ""
+    if language in DAY_FIRST:
+        return f"{MONTHS[day.month - 1]} {day.year}"
     from babel.dates import format_skeleton
 
     return format_skeleton("yMMMM", day, locale=babel_locale(language))
@@ -87,6 +96,8 @@ def month_year(iso: str, language: str = "en") -> str:
 
 def quarter(year: int, q: int, language: str = "en") -> str:
     """"Q2 2020", "T2 2020", "2020年第2季度"."""
+    if language in DAY_FIRST:
+        return f"Q{q} {year}"
     from babel.dates import format_skeleton
 
     return format_skeleton("yQQQ", datetime.date(year, 3 * q - 2, 1), locale=babel_locale(language))

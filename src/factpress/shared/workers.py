@@ -6,7 +6,7 @@ not available (Windows), callers do the work in this process.
 """
 from __future__ import annotations
 
-import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 
 _job: Callable[[int], object] | None = None  # set in each worker process only, never in the parent
@@ -22,7 +22,7 @@ def _run(i: int) -> tuple[int, object]:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    return hasattr(os, "fork")  # where multiprocessing offers "fork", without importing it for a small build
 
 
 class ForkedMap:
@@ -30,6 +30,8 @@ class ForkedMap:
     in the order they finish; close() stops the workers (also when not every result was read)."""
 
     def __init__(self, job: Callable[[int], object], n: int, jobs: int):
+        import multiprocessing
+
         # Forked, the workers receive the job as it is (a closure over the build's data), unpickled.
         self.pool = multiprocessing.get_context("fork").Pool(min(jobs, n), initializer=_install, initargs=(job,))
         chunk = max(1, min(32, n // (jobs * 8)))
