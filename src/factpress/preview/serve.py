@@ -64,7 +64,9 @@ def run(root: Path, host: str | None, port: int, debug: bool = False, base_url: 
             rebuilder.request(set())
             snap = preview.current(hold=None)  # requests wait for this first build too
             _announce(server, snap, host, say)
-            threading.Event().wait()  # until a signal raises KeyboardInterrupt here
+            forever = threading.Event()
+            while not forever.wait(0.25):  # until a signal raises KeyboardInterrupt here: woken every
+                pass  # quarter second, since the kernel may hand SIGINT to another thread, which wakes no wait
         except KeyboardInterrupt:
             pass
         finally:
