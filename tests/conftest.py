@@ -29,6 +29,20 @@ def _fixed_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's, driven by Playwright
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for a test module's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
 def copy_project(name: str, dest: Path) -> Path:
     src = ROOT if name == "report" else PROJECTS / name
     target = dest / name

@@ -127,14 +127,6 @@ def first_report(tmp_path_factory):
         return build(project)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
-
 
 VALUE_CELLS = """() => [...document.querySelectorAll('table.facts td.fact-value')].map(td => {
   const r = td.getBoundingClientRect();

@@ -133,14 +133,6 @@ def test_site_without_base_url_has_no_broken_link_under_any_path(plain_site, ser
     assert pages > 10 and broken == []
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
-
 
 @needs_tools
 @needs_browser

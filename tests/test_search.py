@@ -127,14 +127,6 @@ def test_a_missing_or_failing_pagefind_is_one_line_and_writes_nothing(mini, monk
 
 # --- in the browser ---------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
-
 
 def watched(context, host: str | None = None):
     """A page whose console errors, failed requests and requests to other hosts are collected."""

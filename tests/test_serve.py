@@ -341,15 +341,6 @@ def test_missing_project_folder_is_an_error(tmp_path):
 
 # --- in the browser ---------------------------------------------------------------------------
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        yield b
-        b.close()
-
 
 def open_page_one(browser, server: Server):
     page = browser.new_page()

@@ -177,19 +177,8 @@ def write_quietly(path: Path, data: bytes) -> str:
 
 def store_pickle(path: Path, fmt: str, data) -> str:
     """Replace the cache file at path; a cache that cannot be written is no error: '' or why not."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            pickle.dump({"format": fmt, "code": code_fingerprint(), "data": data}, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:  # the folder itself is what cannot be written
-            pass
-        return exc.strerror or str(exc)
-    return ""
+    return write_quietly(path, pickle.dumps({"format": fmt, "code": code_fingerprint(), "data": data},
+                                            protocol=pickle.HIGHEST_PROTOCOL))
 
 
 CACHE_FOLDER = ".factpress-cache"
