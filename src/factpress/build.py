@@ -128,7 +128,7 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
             site = load_site(root, diags, jobs, progress, stats, cache, base_url, checking=output is None)
             if pdf:
                 site.settings = replace(site.settings, pdf=True)  # the site links to the PDF only when it has one
-            failed = bool(diags.errors) or (strict and any(w.code != CACHE_WARNING for w in diags.warnings))
+            failed = bool(diags.errors)  # a strict check still renders: the links' warnings come from there
             if not failed:
                 progress.stage("rendering")
             early = getattr(output, "early", None)
@@ -140,6 +140,8 @@ def run_build(root: Path, output: FolderOutput | MemoryOutput | None, strict: bo
         if rendered is not None and not diags.errors:
             publish_static(site, rendered.files, diags)
             check_links(site, rendered.files, diags)
+        if strict and any(w.code != CACHE_WARNING for w in diags.warnings):
+            fail_if_errors(diags, strict, what="check" if output is None else "build")
         if rendered is not None and output is not None and not diags.errors:
             progress.stage("search")
             searched = add_search(site, rendered.files, root, diags, cache, first=cache.search is None, feed=feed)
@@ -195,7 +197,7 @@ def rendered_pdf(site: Site, root: Path, diags: Diagnostics, rendered: Rendered,
 def fail_if_errors(diags: Diagnostics, strict: bool = False, what: str = "build") -> None:
     warnings = [w for w in diags.warnings if w.code != CACHE_WARNING]  # about the machine, not the report
     if diags.errors or (strict and warnings):
-        count = len(diags.errors) + (len(warnings) if strict else 0)
+        count = sum(1 for d in diags.sorted() if d.severity == "error" or (strict and d.code != CACHE_WARNING))
         raise BuildFailed(f"{what} failed: {count} problem{'s' if count != 1 else ''}; nothing was written",
                           diags.sorted())
 

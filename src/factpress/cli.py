@@ -164,8 +164,9 @@ def check(ctx: click.Context, project: Path, strict: bool, explain: bool, verbos
         from factpress.site.explain import explain as explain_numbers
 
         click.echo("\n".join(explain_numbers(site)))
+    warned = sum(1 for d in result.diagnostics.sorted() if d.severity == "warning")
     click.echo(f"ok: {len(site.book.facts)} facts, {len(site.book.sources)} sources, {len(site.pages)} pages, "
-               f"{len(site.charts.outputs)} charts; {len(result.diagnostics.warnings)} warnings")
+               f"{len(site.charts.outputs)} charts; {warned} warning{'' if warned == 1 else 's'}")
 
 
 @main.command()

@@ -32,6 +32,11 @@ class Amount:
     dims: Dims
     approx: bool
     what: str  # how a message names it: "total-2017 (MWh, an energy)"
+    absolute: bool = False  # a reading on a scale with an offset (degC), in base units: only differences add up
+
+
+OFFSET_RULE = ("only the difference of two such readings, or a reading plus or minus a difference, "
+               "has a single meaning")
 
 
 class FormulaFailed(Exception):
@@ -58,10 +63,8 @@ class _Evaluator:
                 raise FormulaFailed()
             raise FormulaFailed(f"formula names unknown fact '{fid}'", self._hint(fid))
         spec = fact.quantity.unit_spec
-        if spec.offset:
-            raise FormulaFailed(f"formula reads {fid} in {spec.written}, a scale with an offset: "
-                                "arithmetic on it has no single meaning")
-        return Amount(fact.quantity.si, spec.dims, fact.quantity.approx, f"{fid} ({spec.written}, {spec.dims_words})")
+        return Amount(fact.quantity.si, spec.dims, fact.quantity.approx, f"{fid} ({spec.written}, {spec.dims_words})",
+                      absolute=bool(spec.offset))
 
     def _hint(self, fid: str) -> str:
         parts = fid.split("-")
@@ -78,15 +81,17 @@ class _Evaluator:
             return self.fact(node.value)
         left = self.eval(node.left)
         if node.kind == "neg":
+            self._offsets(node, left)
             return Amount(-left.value, left.dims, left.approx, node.text)
         right = self.eval(node.right)
+        absolute = self._offsets(node, left, right)
         approx = left.approx or right.approx
         if node.kind in ("+", "-"):
             if left.dims != right.dims:
                 verb = f"adds {right.what} to {left.what}" if node.kind == "+" else f"subtracts {right.what} from {left.what}"
                 raise FormulaFailed(f"formula {verb}: the units are not compatible")
             value = left.value + right.value if node.kind == "+" else left.value - right.value
-            return Amount(value, left.dims, approx, f"'{node.text}' ({_words(left.dims)})")
+            return Amount(value, left.dims, approx, f"'{node.text}' ({_words(left.dims)})", absolute)
         if node.kind == "*":
             dims = combine(left.dims, right.dims)
             return Amount(left.value * right.value, dims, approx, f"'{node.text}' ({_words(dims)})")
@@ -95,15 +100,34 @@ class _Evaluator:
         dims = combine(left.dims, right.dims, -1)
         return Amount(left.value / right.value, dims, approx, f"'{node.text}' ({_words(dims)})")
 
+    @staticmethod
+    def _offsets(node: Node, left: Amount, right: Amount | None = None) -> bool:
+        """Whether the result is a reading on a scale with an offset (20 °C, not a difference of 5 °C);
+        FormulaFailed for arithmetic on such readings that has no single meaning (adding two, scaling one)."""
+        readings = [a for a in (left, right) if a is not None and a.absolute]
+        if not readings:
+            return False
+        if node.kind == "-" and right is not None and left.absolute:
+            return not right.absolute  # reading - reading: a difference; reading - difference: a reading
+        if node.kind == "+" and len(readings) == 1:
+            return True
+        raise FormulaFailed(f"formula '{node.text}' uses {readings[0].what}, a reading on a scale with an offset: "
+                            f"{OFFSET_RULE}", "for a difference of temperatures, give the fact a unit such as "
+                            "'delta_degC'")
+
 
 def _result(fact: Fact, recipe: FormulaRecipe, book: FactBook) -> Fact:
     amount = _Evaluator(book).eval(recipe.node)
     unit = recipe.unit
     if amount.dims != unit.dims:
         raise FormulaFailed(f"formula gives {_words(amount.dims)}, but unit '{unit.written}' is {_words(unit.dims)}")
-    if unit.offset:
-        raise FormulaFailed(f"unit '{unit.written}' has an offset: a formula's result cannot be shown in it")
-    value = amount.value / unit.factor
+    if unit.offset and not amount.absolute:
+        raise FormulaFailed(f"formula gives a difference, but unit '{unit.written}' is a scale with an offset, "
+                            "for readings", f"show a difference in a unit such as 'delta_{unit.written}'")
+    if amount.absolute and unit.written.startswith("delta_"):
+        raise FormulaFailed(f"formula gives a reading, but unit '{unit.written}' is for differences",
+                            f"show a reading in '{unit.written[len('delta_'):]}'")
+    value = (amount.value - unit.offset) / unit.factor
     if recipe.value is not None:
         places = max(0, -recipe.value.as_tuple().exponent)
         shown = to_decimal(value, places)

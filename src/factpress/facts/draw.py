@@ -122,6 +122,9 @@ def _reduce(table: Table, recipe: DrawRecipe, rows) -> tuple[Decimal | Fraction,
     if empty:
         raise DrawError(recipe.loc, f"{table.path}:{empty[0].line} has no value in column '{f.name}'")
     cells = [Decimal(r.cells[i]) for r in rows]
+    if recipe.aggregate == "sum" and f.spec is not None and f.spec.offset:
+        raise DrawError(recipe.loc, f"column '{f.name}' of table '{table.name}' holds readings in {f.spec.written}, "
+                        "a scale with an offset: their sum has no single meaning", "use mean, min or max")
     if recipe.aggregate in ("", "sum"):
         return sum(cells, Decimal(0)), f, rows
     if recipe.aggregate == "mean":
@@ -142,10 +145,14 @@ def _shown(value: Decimal | Fraction, f: Field | None, fact: Fact, recipe: DrawR
     target = recipe.unit or source
     if f.spec is None or target.written == source.written:
         return value, f.scale, target
-    if target.dims != source.dims or source.offset or target.offset:
+    if target.dims != source.dims:
         raise DrawError(recipe.loc, f"unit '{target.written}' ({target.dims_words}) cannot show column '{f.name}' "
                         f"({source.written}, {source.dims_words})")
-    exact = Fraction(value) * Fraction(SCALES[f.scale]) * source.factor / target.factor
+    if source.offset and target.written.startswith("delta_"):
+        raise DrawError(recipe.loc, f"unit '{target.written}' is for differences; column '{f.name}' holds readings "
+                        f"in {source.written}", f"show them in '{target.written[len('delta_'):]}'")
+    base = Fraction(value) * Fraction(SCALES[f.scale]) * source.factor + source.offset  # a reading: 20 °C is 293.15 K
+    exact = (base - target.offset) / target.factor
     return (exact_decimal(exact) if exact_decimal(exact) is not None else exact), "none", target
 
 

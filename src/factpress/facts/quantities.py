@@ -9,7 +9,8 @@ from fractions import Fraction
 
 from factpress.facts.periods import PERIOD_RE, period_text  # noqa: F401  (where they used to live)
 from factpress.facts.units import UnitSpec, UnitTable, builtin_unit
-from factpress.shared.locale import group_digits
+from factpress.shared.locale import (approx_template, currency_template, english, group_digits, percent_template,
+                                      scaled_amount)
 
 SCALES = {
     "none": Decimal(1),
@@ -150,9 +151,8 @@ class Quantity:
             return self.raw()
         return plain(to_decimal(self.si, otherwise=12))
 
-    def number_text(self, language: str = "en") -> str:
-        if self.written_fraction:
-            return FRACTION_WORDS.get(self.value, f"{self.value.numerator}/{self.value.denominator}")
+    def shown(self) -> tuple[str, str]:
+        """The number as plain decimal text in the scale it is shown in, and that scale."""
         scale = self.scale
         value = self.value
         if self.display_scale is not None:
@@ -161,20 +161,45 @@ class Quantity:
             if self.decimals is None:
                 value = Decimal(plain(to_decimal(value)))
         if isinstance(value, Fraction):
-            text = group(format(to_decimal(value, self.decimals), "f"), language)
-        else:
-            text = group(as_written(value, self.decimals), language)
-        return text if scale == "none" else f"{text} {scale}"
+            return format(to_decimal(value, self.decimals), "f"), scale
+        return as_written(value, self.decimals), scale
+
+    def number_text(self, language: str = "en") -> str:
+        if self.written_fraction:
+            if english(language):
+                return FRACTION_WORDS.get(self.value, f"{self.value.numerator}/{self.value.denominator}")
+            return f"{self.value.numerator}/{self.value.denominator}"
+        text, scale = self.shown()
+        if scale == "none":
+            return group(text, language)
+        if english(language):
+            return f"{group(text, language)} {scale}"
+        places = len(text.partition(".")[2])
+        return scaled_amount(text, SCALES[scale].adjusted(), places, language)
+
+    def template(self, language: str = "en") -> str:
+        """How an amount in the unit is written, {n} the number: the language's own form of
+        percent, currencies and multiples outside English ("{n}\u00a0%", "{n}\u00a0€", "{n}×")."""
+        spec = self.unit_spec
+        if english(language):
+            return spec.template
+        if spec.kind == "percent":
+            return percent_template(language)
+        if spec.kind == "currency":
+            return currency_template(spec.dims[0][0], language) or spec.template
+        if spec.kind == "times":
+            return "{n}×"
+        return spec.template
 
     def format(self, language: str = "en") -> str:
         """As a reader sees it: "1.47 trillion yuan", "about one third"; digits as the language writes them."""
         spec = self.unit_spec
-        text = spec.template.format(n=self.number_text(language))
+        text = self.template(language).format(n=self.number_text(language))
         noun = self.noun or spec.noun
         if spec.kind == "count" and noun:
             one = self.exact == 1 and spec.singular
             text = f"{text} {spec.singular if one else noun}"
-        return f"about {text}" if self.approx else text
+        return approx_template(language).format(n=text) if self.approx else text
 
 
 @dataclass(frozen=True)
@@ -186,7 +211,8 @@ class Change:
     def format(self, language: str = "en") -> str:
         sign = "+" if self.value > 0 else ("−" if self.value < 0 else "±")
         number = f"{sign}{group(format(abs(self.value), 'f'), language)}"
-        return f"{CHANGE_UNITS[self.unit].format(s=number)} {self.basis.replace('-', ' ')}"
+        shown = percent_template(language).format(n=number) if self.unit == "percent" else CHANGE_UNITS[self.unit].format(s=number)
+        return f"{shown} {self.basis.replace('-', ' ')}"
 
 
 def parse_fraction(text: str) -> Fraction | None:

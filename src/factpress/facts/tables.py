@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from factpress.facts.periods import days_in_month
+from factpress.facts.periods import days_in_month, period_text
 from factpress.facts.quantities import SCALES, group, plain
 from factpress.facts.units import UnitError, UnitSpec, UnitTable, pretty
 from factpress.project.fields import Reader, did_you_mean
@@ -103,8 +103,9 @@ class Table:
         i = self.index(name)
         return [row.cells[i] for row in self.rows]
 
-    def summary(self, name: str) -> str:
-        """The values of a column in a few words: "1,437–42,750", "2001-01-01–2017-01-01", "3 values: A, B, C"."""
+    def summary(self, name: str, language: str = "en") -> str:
+        """The values of a column in a few words, as the language writes numbers and dates:
+        "1,437–42,750", "2001–2017", "January–December 2023", "3 values: A, B, C"."""
         f = self.column(name)
         values = [v for v in self.values(name) if v is not None]
         missing = len(self.rows) - len(values)
@@ -113,10 +114,13 @@ class Table:
             return "no values"
         if f.type in ("number", "integer"):
             low, high = min(values), max(values)
-            text = group(plain(Decimal(low))) + ("" if low == high else f"–{group(plain(Decimal(high)))}")
+            dash = " – " if low < 0 else "–"  # "-0.8 – 20.5": the dash apart from a minus sign
+            text = group(plain(Decimal(low)), language) + (
+                "" if low == high else f"{dash}{group(plain(Decimal(high)), language)}")
             return text + gap
         if f.type in ("date", "year", "yearmonth"):
-            return f"{min(values)}–{max(values)}{gap}"
+            low, high = str(min(values)), str(max(values))
+            return period_text(low if low == high else f"{low}/{high}", language) + gap
         distinct = sorted({str(v) for v in values})
         shown = ", ".join(distinct[:5]) + (", …" if len(distinct) > 5 else "")
         return f"{len(distinct)} value{'s' if len(distinct) != 1 else ''}: {shown}{gap}"

@@ -111,6 +111,7 @@ def pretty(written: str) -> str:
     text = re.sub(r"\s*(\*\*|\^)\s*(-?\d+)", lambda m: m.group(2).translate(SUPERSCRIPT), written)
     text = re.sub(r"(?<=[A-Za-z])(\d+)\b", lambda m: m.group(1).translate(SUPERSCRIPT), text)
     text = re.sub(r"\s*\*\s*", "·", text)
+    text = text.replace("delta_degC", "°C").replace("delta_degF", "°F")  # a difference: written alike
     return text.replace("degC", "°C").replace("degF", "°F")
 
 
@@ -175,10 +176,17 @@ def library_atom(text: str) -> UnitSpec | None:
     one = ureg.Quantity(Decimal(1), unit).to_base_units()
     zero = ureg.Quantity(Decimal(0), unit).to_base_units().magnitude
     dims = tuple(sorted((ureg.get_symbol(name), _exp(exp)) for name, exp in one.units._units.items()))
-    offset = Fraction(zero)
-    factor = Fraction(one.magnitude) - offset
+    offset = _rational(Fraction(zero))
+    factor = _rational(Fraction(one.magnitude) - Fraction(zero))
     name = " ".join(str(unit).replace("_", " ").split())
     return UnitSpec(text, "measure", "{n} " + pretty(text), name, dims, factor, offset)
+
+
+def _rational(value: Fraction) -> Fraction:
+    """The small fraction a library factor stands for when its 28 digits are one rounded (degF's 5/9,
+    0.5555555555555555555555555556): conversions stay exact. Other factors as they are."""
+    near = value.limit_denominator(10 ** 6)
+    return near if abs(near - value) <= abs(value) * Fraction(1, 10 ** 20) else value
 
 
 class UnitTable:

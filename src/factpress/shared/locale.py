@@ -105,3 +105,89 @@ def quarter(year: int, q: int, language: str = "en") -> str:
 
 def english(language: str) -> bool:
     return language == "en" or language.startswith("en-")
+
+
+# --- amounts outside English: CLDR's patterns for percent, currencies, scale words and "about" ---
+# English keeps factpress's own forms ("1.47 trillion yuan", "US$877,200", "about 21.9 TWh", "5.8%").
+
+NUMBER_RE = re.compile(r"[#0-9,.@]+")
+
+
+def _symbols(language: str) -> dict:
+    symbols = babel_locale(language).number_symbols
+    return symbols.get("latn", symbols) if "latn" in symbols else symbols
+
+
+def _around_number(pattern) -> str:
+    """A CLDR number pattern's positive part with the number as {n}: '#,##0\u00a0%' -> '{n}\u00a0%'."""
+    positive = getattr(pattern, "pattern", pattern).split(";")[0]
+    return NUMBER_RE.sub("{n}", positive, count=1).replace("'", "")
+
+
+@functools.lru_cache(maxsize=16)
+def percent_template(language: str) -> str:
+    """"{n}%" in English, "{n}\u00a0%" in German and French, "%{n}" in Turkish."""
+    if english(language):
+        return "{n}%"
+    locale = babel_locale(language)
+    sign = _symbols(language).get("percentSign", "%")
+    return _around_number(locale.percent_formats[None].pattern).replace("%", sign)
+
+
+@functools.lru_cache(maxsize=64)
+def currency_template(code: str, language: str) -> str | None:
+    """How an amount of a currency is written in the language ("{n}\u00a0€" in German, "US${n}" in
+    Chinese), with CLDR's symbol for it; None in English, which keeps factpress's own forms."""
+    if english(language):
+        return None
+    from babel.numbers import get_currency_symbol
+
+    locale = babel_locale(language)
+    symbol = get_currency_symbol(code, locale=locale)
+    return _around_number(locale.currency_formats["standard"].pattern).replace("¤", symbol)
+
+
+@functools.lru_cache(maxsize=16)
+def approx_template(language: str) -> str:
+    """"about {n}" in English; CLDR's sign of approximation elsewhere: "≈{n}", "約{n}"."""
+    if english(language):
+        return "about {n}"
+    return _symbols(language).get("approximatelySign", "~") + "{n}"
+
+
+def scaled_amount(text: str, exponent: int, decimals: int, language: str) -> str:
+    """A number written in units of 10**exponent (68.2 with 9: 68.2 billion) with the language's
+    word for its size, as CLDR's long compact forms give it: "68,2 Milliarden" in German, "682亿" in
+    Chinese (which counts in ten thousands). Every digit is kept: the decimal point only moves.
+    decimals: the places the number was written with (kept unless the move adds places)."""
+    from decimal import Decimal
+
+    number = Decimal(text)
+    full = number.scaleb(exponent)
+    size = min(full.adjusted(), 14) if full else 0
+    locale = babel_locale(language)
+    forms = locale.compact_decimal_formats.get("long", {})
+    pattern = _pattern_text(forms.get("other", {}).get(str(10 ** size), "0")) if size >= 3 else "0"
+    zeros = pattern.count("0")
+    if zeros == 0 or pattern.strip("0") == "":  # this language has no word at this size: all digits
+        shift = 0
+    else:
+        shift = size - (zeros - 1)
+    shown = full.scaleb(-shift)
+    places = max(decimals + shift - exponent, 0)
+    shown = shown.quantize(Decimal(1).scaleb(-places)) if places else shown.quantize(Decimal(1))
+    digits = format(shown, "f")
+    if shift > exponent and "." in digits:  # places the move added, not the source: trailing zeros go
+        whole, frac = digits.split(".")
+        frac = frac.rstrip("0").ljust(decimals, "0")
+        digits = f"{whole}.{frac}" if frac else whole
+    grouped = group_digits(digits, language)
+    if shift == 0:
+        return grouped
+    form = locale.plural_form(Decimal(digits))
+    pattern = _pattern_text(forms.get(form, {}).get(str(10 ** size)) or pattern)
+    return _around_number(pattern).format(n=grouped)
+
+
+def _pattern_text(pattern) -> str:
+    return getattr(pattern, "pattern", pattern)

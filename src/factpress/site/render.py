@@ -154,7 +154,7 @@ class Renderer:
             chart_sources=lambda chart: chart_sources(self.site, chart),
             chart_view=lambda chart, options: make_view(self.site, chart, options),
             long_date=lambda iso: long_date(iso, self.site.settings.language),
-            column_summary=lambda table, column: table.summary(column.name), level=2, downloads=False,
+            column_summary=lambda table, column: table.summary(column.name, self.site.settings.language), level=2, downloads=False,
             fact_table=lambda facts, key, caption="", cited=False: fact_table(self.site, facts, key, caption, cited),
             names_subject=names_subject, card_fit=card_fit,
             generator=f"factpress {__version__}", **context)
