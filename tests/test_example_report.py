@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, cli
+from conftest import CHROMIUM, ROOT, cli
+
+needs_browser = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
 
 EXAMPLE = ROOT / "examples" / "iowa-electricity"
 CSV = Path("content") / "data" / "iowa-electricity.csv"
@@ -151,3 +153,26 @@ def test_the_example_pages_are_valid_html_and_pass_axe_light_and_dark(built_exam
             context.close()
         browser.close()
     assert {k: v for k, v in found.items() if v} == {}
+
+
+COLUMN_CELLS = """() => [...document.querySelectorAll('table.columns th, table.columns td')].map(c => {
+  const r = c.getBoundingClientRect();
+  return {left: r.left, right: r.right, text: c.innerText};
+})"""
+
+
+@needs_browser
+@pytest.mark.browser
+def test_on_a_phone_a_data_table_lists_its_columns_without_scrolling_sideways(built_example, browser):
+    _, build, project = built_example
+    assert build.exit_code == 0, build.output
+    for width in (390, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 844})
+        page.goto((project / "site" / "data.html").as_uri())
+        cells = page.evaluate(COLUMN_CELLS)
+        wraps = page.evaluate("[...document.querySelectorAll('.data-table .table-wrap')].map(w => [w.scrollWidth, w.clientWidth])")
+        text = page.inner_text("table.columns")
+        page.close()
+        assert cells and all(c["left"] >= 0 and c["right"] <= width - 10 for c in cells), (width, cells)
+        assert all(sw <= cw for sw, cw in wraps), (width, wraps)
+        assert "2001–2017" in text and "thousand MWh" in text
