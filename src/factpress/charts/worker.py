@@ -186,7 +186,8 @@ def render_chart(payload: str) -> dict:
     grow = data["narrow"] is None  # a chart drawn once fills each width; one drawn per layout keeps its sizes
     wide = fit(json.loads(data["spec"]), WIDE, render, grow)
     narrow = fit(json.loads(data["narrow"] or data["spec"]), NARROW_LAYOUT, render, grow)
-    export = export_svg(wide.svg, data)
+    too_wide: list[str] = []
+    export = export_svg(wide.svg, data, too_wide)
     table = plotted(vl_convert.vegalite_to_vega(wide.spec))
     return {"wide.svg": wide.svg, "narrow.svg": narrow.svg,
             "wide.json": json.dumps(wide.spec, ensure_ascii=False, sort_keys=True),
@@ -195,16 +196,22 @@ def render_chart(payload: str) -> dict:
             "table.json": json.dumps(table.to_json(), ensure_ascii=False),
             "payload.json": payload,
             "problems.json": json.dumps([[name, p.kind, p.message] for name, fitted in (("wide", wide), ("narrow", narrow))
-                                         for p in fitted.problems], ensure_ascii=False)}
+                                         for p in fitted.problems]
+                                        + [["export", "outside", message] for message in too_wide], ensure_ascii=False)}
 
 
 def register_fonts() -> None:
-    """vl-convert measures and draws with the bundled typeface (once per worker process, before its first render)."""
+    """vl-convert measures and draws with the bundled typeface (once per worker process, before its
+    first render), and finds the CJK font that text Inter lacks is measured with, wherever it is."""
     import vl_convert
 
-    from factpress.shared.fonts import FONT_DIR
+    from factpress.shared.fonts import FONT_DIR, measure
 
     vl_convert.register_font_directory(str(FONT_DIR))
+    for bold in (False, True):
+        face = measure().cjk_face(bold)
+        if face.path:
+            vl_convert.register_font_directory(str(Path(face.path).parent))
 
 
 def _reason(exc: Exception) -> str:

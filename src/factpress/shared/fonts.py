@@ -3,11 +3,14 @@
 Charts are measured and drawn with it (vl-convert), the site serves it as subset WOFF2 files
 (fonts/web/, made by scripts/make_webfonts.py) and the PDF embeds it, so the text measured is the
 text shown. TextMeasure gives a line's width from the font's own advance widths, for laying out
-text in exports and checking chart labels before anyone sees them.
+text in exports and checking chart labels before anyone sees them. What Inter lacks (Chinese,
+Japanese, Korean) is drawn and measured with the machine's own sans-serif CJK font, found through
+fontconfig, and lines break between CJK characters as well as at spaces.
 """
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,12 +81,163 @@ def print_font_face_css() -> str:
                      f"src: url(\"{(FONT_DIR / f.file).as_uri()}\"); }}" for f in FACES) + "\n"
 
 
+# Where the usual sans-serif CJK fonts live, for a machine without fontconfig to ask: Debian and
+# Ubuntu, Arch, Fedora (Noto Sans CJK), macOS (PingFang), Windows (Microsoft YaHei).
+KNOWN_CJK = {
+    False: ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+            "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", "/System/Library/Fonts/PingFang.ttc",
+            "C:/Windows/Fonts/msyh.ttc"),
+    True: ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
+           "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc", "/System/Library/Fonts/PingFang.ttc",
+           "C:/Windows/Fonts/msyhbd.ttc"),
+}
+# Named after the face found, for an exported SVG opened on another machine.
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei")
+_PROBE = 0x4E2D  # 中: a font without it is no CJK font
+
+
+@dataclass(frozen=True)
+class SystemFace:
+    """An installed font that draws what Inter lacks (Chinese, Japanese, Korean): its file, the face
+    within a collection (.ttc) and its family name."""
+    path: str
+    index: int
+    family: str
+
+    def css_family(self) -> str:
+        """The font-family that names this face first, then the usual CJK fonts, then sans-serif."""
+        names = dict.fromkeys((self.family, *CJK_FAMILIES)) if self.family else dict.fromkeys(CJK_FAMILIES)
+        return ", ".join(f"'{name}'" for name in names) + ", sans-serif"
+
+
+NO_CJK_FACE = SystemFace("", 0, "")
+
+
+def _fontconfig_faces(bold: bool):
+    """(file, index, family) of what fontconfig gives for sans-serif Chinese, then Japanese, Korean,
+    any CJK, one after the other."""
+    import shutil
+    import subprocess
+
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return
+    for pattern in ("sans-serif:lang=zh-cn", "sans-serif:lang=ja", "sans-serif:lang=ko", f"sans-serif:charset={_PROBE:x}"):
+        pattern += ":weight=bold" if bold else ""
+        try:
+            out = subprocess.run([fc_match, "-f", "%{file}\\n%{index}\\n%{family[0]}", pattern], capture_output=True,
+                                 text=True, check=False, timeout=10).stdout.split("\n")
+        except (OSError, subprocess.SubprocessError):
+            return
+        if len(out) == 3 and out[0]:
+            yield out[0], int(out[1] or 0), out[2]
+
+
+def _open_cjk(path: str, index: int):
+    """The font at path (face index of a collection) if it has CJK characters, else None."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(path, fontNumber=index, lazy=True)
+        return font if _PROBE in font.getBestCmap() else None
+    except Exception:  # an unreadable or odd file: look further
+        return None
+
+
+def _family(font) -> str:
+    names = font["name"]
+    family = names.getDebugName(16) or names.getDebugName(1) or ""
+    for style in (" Regular", " Bold"):
+        family = family.removesuffix(style)
+    return family
+
+
+def _collection_index(path: str) -> int:
+    """In a collection, the Simplified Chinese face (Noto's CJK collections hold JP, KR, SC, TC, HK)."""
+    from fontTools.ttLib import TTCollection
+
+    if not path.lower().endswith(".ttc"):
+        return 0
+    try:
+        collection = TTCollection(path, lazy=True)
+    except Exception:
+        return 0
+    families = [_family(font) for font in collection.fonts]
+    return next((i for i, name in enumerate(families) if name.endswith(" SC")), 0)
+
+
+def find_cjk_font(bold: bool):
+    """(SystemFace, its TTFont) of the installed sans-serif CJK font fontconfig picks (or one at a
+    known place), or (NO_CJK_FACE, None) when the machine has none."""
+    for path, index, family in _fontconfig_faces(bold):
+        font = _open_cjk(path, index)
+        if font is not None:
+            return SystemFace(path, index, family or _family(font)), font
+    for path in KNOWN_CJK[bold]:
+        if Path(path).is_file():
+            index = _collection_index(path)
+            font = _open_cjk(path, index)
+            if font is not None:
+                return SystemFace(path, index, _family(font)), font
+    return NO_CJK_FACE, None
+
+
+# Characters a line must not start with (closing brackets and punctuation, iteration marks) and
+# characters it must not end with (opening brackets, currency signs before a number), after UAX #14.
+NO_BREAK_BEFORE = frozenset("，。、．：；！？）」』】〕〉》〗〙〛｝］｠〜～…‥ー々〻ゝゞヽヾ・゛゜％‰℃"
+                            ",.:;!?)]}%’”»›")
+NO_BREAK_AFTER = frozenset("（「『【〔〈《〖〘〚｛［｟‘“«‹([{￥＄$£€¥")
+
+
+def _wide(c: str) -> bool:
+    """Set one to an em, with a line break allowed on either side: CJK ideographs, kana, hangul,
+    fullwidth forms (Unicode East Asian Width wide or fullwidth)."""
+    return ord(c) >= 0x1100 and unicodedata.east_asian_width(c) in ("W", "F")
+
+
+def breakable(before: str, after: str) -> bool:
+    """Whether a line may break between two characters that no space separates."""
+    return (_wide(before) or _wide(after)) and after not in NO_BREAK_BEFORE and before not in NO_BREAK_AFTER
+
+
+def segments(text: str) -> list[tuple[str, bool]]:
+    """The text cut where a line may break, as (piece, whether a space comes before it): at spaces,
+    and between CJK characters (not before a closing mark nor after an opening one)."""
+    out: list[tuple[str, bool]] = []
+    for word in text.split():
+        start = 0
+        for i in range(1, len(word)):
+            if breakable(word[i - 1], word[i]):
+                out.append((word[start:i], start == 0 and bool(out)))
+                start = i
+        out.append((word[start:], start == 0 and bool(out)))
+    return out
+
+
+def wrap_text(text: str, width: float, measure_width) -> list[str]:
+    """The text broken into lines no wider than width by measure_width(line), greedily, where
+    segments allows; a piece wider than width stands alone on its line."""
+    lines: list[str] = []
+    line = ""
+    for piece, spaced in segments(text):
+        candidate = (f"{line} {piece}" if spaced else line + piece) if line else piece
+        if line and measure_width(candidate) > width:
+            lines.append(line)
+            line = piece
+        else:
+            line = candidate
+    return lines + ([line] if line else [])
+
+
 class TextMeasure:
     """Widths of text set in Inter, from the font's advance widths (kerning left out, which errs
-    on the wide side), in pixels at a given size."""
+    on the wide side), in pixels at a given size. A character Inter lacks is measured in the CJK
+    font the machine draws it with (found once, when first needed), else as an em if it is wide
+    (CJK), else as a digit."""
 
     def __init__(self) -> None:
         self._faces: dict[bool, tuple[dict[int, str], dict[str, int], int]] = {}
+        self._cjk: dict[bool, tuple[SystemFace, dict[int, str], dict[str, int], int]] = {}
 
     def _face(self, bold: bool):
         if bold not in self._faces:
@@ -94,30 +248,68 @@ class TextMeasure:
             self._faces[bold] = (font.getBestCmap(), widths, font["head"].unitsPerEm)
         return self._faces[bold]
 
+    def _cjk_face(self, bold: bool):
+        if bold not in self._cjk:
+            face, font = find_cjk_font(bold)
+            if font is None:
+                self._cjk[bold] = (face, {}, {}, 1)
+            else:
+                widths = {name: advance for name, (advance, _) in font["hmtx"].metrics.items()}
+                self._cjk[bold] = (face, font.getBestCmap(), widths, font["head"].unitsPerEm)
+        return self._cjk[bold]
+
+    def cjk_face(self, bold: bool = False) -> SystemFace:
+        """The installed font that draws what Inter lacks (NO_CJK_FACE if there is none)."""
+        return self._cjk_face(bold)[0]
+
+    def has(self, c: str, bold: bool = False, cjk: bool = False) -> bool:
+        """Whether Inter draws c (with cjk: whether the CJK font does)."""
+        return ord(c) in (self._cjk_face(bold)[1] if cjk else self._face(bold)[0])
+
     def width(self, text: str, size: float, bold: bool = False) -> float:
         cmap, widths, em = self._face(bold)
-        fallback = widths.get(cmap.get(ord("0"), ""), em // 2)  # a character Inter lacks: about a digit's width
-        return sum(widths.get(cmap.get(ord(c), ""), fallback) for c in text) * size / em
+        digit = widths.get(cmap.get(ord("0"), ""), em // 2)
+        units, ems = 0, 0.0
+        for c in text:
+            name = cmap.get(ord(c))
+            if name is not None:
+                units += widths.get(name, digit)
+                continue
+            _, other, other_widths, other_em = self._cjk_face(bold)
+            if ord(c) in other:
+                ems += other_widths.get(other[ord(c)], other_em) / other_em
+            elif _wide(c):
+                ems += 1.0
+            else:
+                units += digit  # nothing known draws it: about a digit's width
+        width = units * size / em
+        return width + ems * size if ems else width
+
+    def runs(self, text: str, bold: bool = False) -> list[tuple[str, bool]]:
+        """The text in runs of (characters, whether the CJK font draws them rather than Inter)."""
+        out: list[tuple[str, bool]] = []
+        for c in text:
+            other = not c.isspace() and not self.has(c, bold)
+            if out and (out[-1][1] == other or c.isspace()):
+                out[-1] = (out[-1][0] + c, out[-1][1])
+            else:
+                out.append((c, other))
+        return out
 
     def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
-        """The text broken at spaces into lines no wider than width (a longer word stands alone)."""
-        lines: list[str] = []
-        line = ""
-        for word in text.split():
-            candidate = f"{line} {word}" if line else word
-            if line and self.width(candidate, size, bold) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        return lines + ([line] if line else [])
+        """The text broken into lines no wider than width, at spaces and between CJK characters (a
+        longer word stands alone)."""
+        return wrap_text(text, width, lambda line: self.width(line, size, bold))
 
     def balanced(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
         """The text in as few lines as the greedy break needs, broken where the longest line is
         shortest, and never after a short word ("of", "the", "in"), which would start a phrase on one
         line and end it on the next: "Dual Circulation in the / Yangtze River Delta", not
-        "Dual Circulation in the Yangtze / River Delta"."""
-        words = text.split()
+        "Dual Circulation in the Yangtze / River Delta". It breaks where wrap may (CJK text between
+        characters)."""
+        pieces = segments(text)
+        words = [piece for piece, _ in pieces]
+        spaced = [before for _, before in pieces]
         count = len(self.wrap(text, size, width, bold))
         if count <= 1 or len(words) > 40:
             return self.wrap(text, size, width, bold)
@@ -125,7 +317,7 @@ class TextMeasure:
         widths = [self.width(w, size, bold) for w in words]
 
         def line_width(i: int, j: int) -> float:
-            return sum(widths[i:j]) + space * (j - i - 1)
+            return sum(widths[i:j]) + space * sum(spaced[i + 1:j])
 
         @functools.lru_cache(maxsize=None)
         def best(i: int, lines: int) -> tuple[float, tuple[int, ...]]:
@@ -150,7 +342,8 @@ class TextMeasure:
         if cost == float("inf"):
             return self.wrap(text, size, width, bold)
         edges = (0, *breaks, len(words))
-        return [" ".join(words[a:b]) for a, b in zip(edges, edges[1:])]
+        return ["".join((" " if spaced[k] and k > a else "") + words[k] for k in range(a, b))
+                for a, b in zip(edges, edges[1:])]
 
 
 # Vertical metrics of Inter as fractions of the font size (hhea ascent 2728, descent 680 of 2816):

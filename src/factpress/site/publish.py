@@ -7,7 +7,7 @@ import json
 
 from markupsafe import Markup, escape
 
-from factpress.shared.fonts import FONT_DIR, measure
+from factpress.shared.fonts import FONT_DIR, measure, wrap_text
 from factpress.shared.locale import long_date
 from factpress.site.assemble import Site
 
@@ -47,14 +47,18 @@ def favicon_svg(site: Site) -> str:
 def _font(bold: bool, size: int, text: str = ""):
     """The bundled Inter at a size, for Pillow: the site's own typeface, with every character a report
     title is likely to hold (dashes, quotes, accented letters), unlike Pillow's built-in font. Text
-    with characters Inter lacks (Chinese, say) gets an installed font that has them, if there is one."""
+    with characters Inter lacks gets an installed font that has them, if there is one: for Chinese,
+    Japanese or Korean the sans-serif CJK font the charts are measured with."""
     from PIL import ImageFont
 
-    path = str(FONT_DIR / ("Inter-Bold.otf" if bold else "Inter-Regular.otf"))
-    missing = [c for c in text if not c.isspace() and ord(c) not in measure()._face(bold)[0]]
-    if missing:
+    path, index = str(FONT_DIR / ("Inter-Bold.otf" if bold else "Inter-Regular.otf")), 0
+    missing = [c for c in text if not c.isspace() and not measure().has(c, bold)]
+    if missing and all(measure().has(c, bold, cjk=True) for c in missing):
+        face = measure().cjk_face(bold)
+        path, index = face.path, face.index
+    elif missing:
         path = _covering_font(missing, bold) or path
-    return ImageFont.truetype(path, size)
+    return ImageFont.truetype(path, size, index=index)
 
 
 def _covering_font(chars: list[str], bold: bool) -> str:
@@ -72,16 +76,8 @@ def _covering_font(chars: list[str], bold: bool) -> str:
 
 
 def _wrap(draw, text: str, font, width: int) -> list[str]:
-    """Lines of text no wider than width pixels in font, broken at spaces."""
-    lines, line = [], ""
-    for word in text.split():
-        candidate = f"{line} {word}".strip()
-        if line and draw.textlength(candidate, font=font) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    return lines + ([line] if line else [])
+    """Lines of text no wider than width pixels in font, broken at spaces and between CJK characters."""
+    return wrap_text(text, width, lambda line: draw.textlength(line, font=font))
 
 
 def _png(image) -> bytes:
