@@ -176,3 +176,11 @@ def test_on_a_phone_a_data_table_lists_its_columns_without_scrolling_sideways(bu
         assert cells and all(c["left"] >= 0 and c["right"] <= width - 10 for c in cells), (width, cells)
         assert all(sw <= cw for sw, cw in wraps), (width, wraps)
         assert "2001–2017" in text and "thousand MWh" in text
+
+
+def test_explain_names_the_rows_a_chart_plots_from_a_data_table_and_their_source(built_example):
+    _, _, project = built_example
+    result = cli("check", "--explain", project)
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "chart generation-by-source" in x)
+    assert "51 rows plotted" in line and "from a data table <- Electricity Data Browser" in line, line

@@ -34,9 +34,18 @@ def explain(site: Site) -> list[str]:
                 for fact in book.select(opts.get("tag", ""), opts.get("region", "")):
                     rows.append(fact_line(use.line, use.col, fact, "value", "in a facts table"))
             elif use.kind == "chart" and use.name in site.charts.outputs:
-                for fid in site.charts.outputs[use.name].facts_read:
+                chart = site.charts.outputs[use.name]
+                for fid in chart.facts_read:
                     if fid in book.facts:
                         rows.append(fact_line(use.line, use.col, book.facts[fid], "value", f"in chart {use.name}"))
+                if chart.table_sources:  # numbers drawn from data tables: the plotted rows, with the tables' sources
+                    count = len(chart.plotted.rows)
+                    shown = f"{count} row{'s' if count != 1 else ''} plotted"
+                    cited = "; ".join(f"source '{sid}'" if sid not in book.sources else
+                                      f"{book.sources[sid].title} ({book.sources[sid].publisher}, {book.sources[sid].date})"
+                                      for sid in chart.table_sources)
+                    rows.append((use.line, use.col, f"  {f'{use.line}:{use.col}':<8} {shown:<26} "
+                                                    f"chart {use.name}, from a data table <- {cited}"))
         for n in getattr(page, "numbers", ()):
             rows.append((n.line, n.col, f"  {f'{n.line}:{n.col}':<8} {n.text:<26} typed in prose, no fact"))
         out.extend(row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1])))
