@@ -179,9 +179,10 @@ def render_chart(payload: str) -> dict:
     from factpress.charts.responsive import NARROW_LAYOUT, WIDE, fit
 
     data = json.loads(payload)
+    locale = renderer_locale(data.get("locale"))
 
     def render(spec: dict) -> str:
-        return vl_convert.vegalite_to_svg(spec)
+        return vl_convert.vegalite_to_svg(spec, format_locale=locale["number"], time_format_locale=locale["time"])
 
     grow = data["narrow"] is None  # a chart drawn once fills each width; one drawn per layout keeps its sizes
     wide = fit(json.loads(data["spec"]), WIDE, render, grow)
@@ -193,9 +194,27 @@ def render_chart(payload: str) -> dict:
             "narrow.json": json.dumps(narrow.spec, ensure_ascii=False, sort_keys=True),
             "export.svg": export, "export.png": vl_convert.svg_to_png(export, scale=2),
             "table.json": json.dumps(table.to_json(), ensure_ascii=False),
-            "payload.json": payload,
+            "payload.json": payload, "locale.json": json.dumps(locale, ensure_ascii=False, sort_keys=True),
             "problems.json": json.dumps([[name, p.kind, p.message] for name, fitted in (("wide", wide), ("narrow", narrow))
                                          for p in fitted.problems], ensure_ascii=False)}
+
+
+def renderer_locale(names) -> dict:
+    """The d3 number and time locales (as dicts) the payload names, en-US for one vl-convert lacks;
+    names: the two names used."""
+    import vl_convert
+
+    from factpress.charts.locale import DEFAULT
+
+    out: dict = {"names": []}
+    for key, name, get in (("number", (names or [DEFAULT])[0], vl_convert.get_format_locale),
+                           ("time", (names or [DEFAULT, DEFAULT])[-1], vl_convert.get_time_format_locale)):
+        try:
+            out[key] = get(name)
+        except ValueError:
+            name, out[key] = DEFAULT, get(DEFAULT)
+        out["names"].append(name)
+    return out
 
 
 def register_fonts() -> None:
