@@ -175,7 +175,7 @@ def render_chart(payload: str) -> dict:
     import vl_convert
 
     from factpress.charts.export import export_svg
-    from factpress.charts.plotted import plotted
+    from factpress.charts.plotted import facet_titles, plotted
     from factpress.charts.responsive import NARROW_LAYOUT, WIDE, fit
 
     data = json.loads(payload)
@@ -188,7 +188,7 @@ def render_chart(payload: str) -> dict:
     wide = fit(json.loads(data["spec"]), WIDE, render, grow)
     narrow = fit(json.loads(data["narrow"] or data["spec"]), NARROW_LAYOUT, render, grow)
     export = export_svg(wide.svg, data)
-    table = plotted(vl_convert.vegalite_to_vega(wide.spec))
+    table = plotted(vl_convert.vegalite_to_vega(wide.spec), facet_titles(wide.spec))
     return {"wide.svg": wide.svg, "narrow.svg": narrow.svg,
             "wide.json": json.dumps(wide.spec, ensure_ascii=False, sort_keys=True),
             "narrow.json": json.dumps(narrow.spec, ensure_ascii=False, sort_keys=True),
