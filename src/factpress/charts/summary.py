@@ -75,7 +75,7 @@ class Summary:
         return " and ".join(lower_first(self.table.columns[i].title, self.language) for i in self.plot.series)
 
     def text(self) -> str:
-        points = list(self.points())
+        points = list(dict.fromkeys(self.points()))  # a point two layers draw alike (a label on a line) is one
         if not points:
             return ""
         return self.over_time(points) if self.plot.temporal and len(points) > 1 else self.by_category(points)
