@@ -151,7 +151,8 @@ def test_embed_page_uses_only_relative_links(built_report):
     refs = re.findall(r'(?:href|src)="([^"]+)"', embed)
     assert refs and all(not r.startswith("/") for r in refs)
     assert 'href="../sources.html#source-xinhua-2020-09-05"' in embed
-    assert re.search(r'<script src="\.\./assets/charts\.js\?v=[0-9a-f]+" data-vega="\.\./assets/vega-[0-9a-f]{12}\.js" defer>', embed)
+    assert re.search(r'<script src="\.\./assets/charts\.js\?v=[0-9a-f]+" data-vega="\.\./assets/vega-[0-9a-f]{12}\.js" '
+                     r'data-locale="\.\./assets/chart-locale-[0-9a-f]{12}\.js" defer>', embed)  # the report is in en-GB
     assert 'href="../opening-up.html"' in embed
 
 

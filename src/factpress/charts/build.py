@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from factpress.charts.cache import ChartCache, facts_key, tables_key
+from factpress.charts.locale import chart_locale
 from factpress.charts.model import ChartOutput, Charts
 from factpress.facts.model import FactBook
 from factpress.project.files import Sources
@@ -68,7 +69,7 @@ def render_payload(record: dict, book: FactBook, settings: Settings) -> str:
     info = {"spec": record["spec"], "narrow": record.get("narrow"), "title": record.get("title") or record["id"],
             "subtitle": record.get("subtitle", ""), "note": record.get("note", ""),
             "source": source_line(book, record.get("facts_read", []), record.get("table_sources", []), settings.language),
-            "credit": credit}
+            "credit": credit, "locale": list(chart_locale(settings.language))}
     return json.dumps(info, ensure_ascii=False, sort_keys=True)
 
 
@@ -162,7 +163,7 @@ def _output(rec: dict, loc: SourceLocation, cache: ChartCache, diags: Diagnostic
         cache.read(rec["out"], "export.png"), tuple(rec["facts_read"]), tuple(rec["table_sources"]), loc,
         subtitle=rec.get("subtitle", ""), note=rec.get("note", ""), spec_narrow=read("narrow.json"),
         svg_narrow=read("narrow.svg"), export_svg=read("export.svg"), table=read("table.json"),
-        source_line=info.get("source", ""))
+        source_line=info.get("source", ""), locale=read("locale.json"))
 
 
 def _spec_title(spec: dict) -> str:

@@ -188,7 +188,7 @@ class ChartCache:
 
 # What the render step writes for each chart (charts/worker.render_chart).
 OUTPUTS = ("wide.svg", "narrow.svg", "wide.json", "narrow.json", "export.svg", "export.png", "table.json",
-           "problems.json", "payload.json")
+           "problems.json", "payload.json", "locale.json")
 # The code and fonts that lay charts out: a change to any of them renders every chart again.
 _LAYOUT_FILES = ("charts/worker.py", "charts/responsive.py", "charts/layout.py", "charts/export.py",
                  "charts/plotted.py", "charts/theme.py", "shared/fonts.py")

@@ -97,6 +97,8 @@ def _field(enc) -> str:
 
 def _value_text(value: float, column: Column, facts_read, book, language: str) -> str:
     """A value as the site shows it: the fact's own text when a fact read by the chart carries it."""
+    from factpress.charts.summary import unit_of
+
     for fid in facts_read:
         fact = book.facts.get(fid)
         if fact is None:
@@ -106,70 +108,80 @@ def _value_text(value: float, column: Column, facts_read, book, language: str) -
         base = float(fact.quantity.base)
         if float(fact.quantity.value) == value or any(math.isclose(value * 10 ** k, base) for k in (0, 2, 3, 6, 9, 12)):
             return fact.value_text
-    unit = re.search(r"\(([^()]+)\)\s*$", column.title)
-    return number_text(value, language) + (f" {unit.group(1)}" if unit and unit.group(1) != "%" else
-                                           "%" if unit else "")
+    unit = unit_of(column)
+    return number_text(value, language) + ("%" if unit == "%" else f" {unit}" if unit else "")
 
 
-def _series_summary(rows, measure_i: int, dim_i: int, measure: Column, dim: Column, temporal: bool, chart, book,
-                    language: str) -> str:
-    values = [(r[measure_i], r[dim_i]) for r in rows if isinstance(r[measure_i], (int, float)) and r[dim_i] is not None]
-    if not values:
-        return ""
-
-    def show(v):
-        return _value_text(v, measure, chart.facts_read, book, language)
-
-    style = date_style([v[1] for v in values])
-
-    def where(d):
-        return cell_text(d, dim, language, style)
-
-    hi, lo = max(values, key=lambda v: v[0]), min(values, key=lambda v: v[0])
-    name = measure.title[:1].lower() + measure.title[1:] if measure.title[:2] != measure.title[:2].upper() else measure.title
-    if temporal and len(values) > 1:
-        ordered = sorted(values, key=lambda v: str(v[1]) if not isinstance(v[1], (int, float)) else v[1])
-        first, last = ordered[0], ordered[-1]
-        text = (f"It shows {name} from {where(first[1])} to {where(last[1])}: {show(first[0])} at the start and "
-                f"{show(last[0])} at the end")
-        if hi not in (first, last):
-            text += f", with a peak of {show(hi[0])} in {where(hi[1])}"
-        trend = "rising" if last[0] > first[0] else "falling" if last[0] < first[0] else "level"
-        if first[0]:
-            change = (last[0] - first[0]) / abs(first[0]) * 100
-            text += f"; overall {trend}, {'+' if change >= 0 else '−'}{number_text(round(abs(change), 1), language)}%"
-        return text + "."
-    by = dim.title[:1].lower() + dim.title[1:] if dim.title and dim.title[:2] != dim.title[:2].upper() else dim.title
-    text = f"It shows {name} by {by}" if by else f"It shows {name} for {len(values)} items"
-    text += f": highest {where(hi[1])}, {show(hi[0])}"
-    if len(values) > 1 and lo is not hi:
-        text += f"; lowest {where(lo[1])}, {show(lo[0])}"
-    return text + "."
+SERIES_CHANNELS = ("color", "detail", "strokeDash", "shape")
 
 
-def describe(chart, book, language: str = "en") -> str:
-    """A generated text description: the kind of chart, what it measures by what, the period, and
-    for a time series its start, end, peak and trend, for categories the highest and lowest."""
-    spec, table = chart.spec_dict, chart.plotted
-    index = {c.field: i for i, c in enumerate(table.columns)}
-    views = list(_views(spec))
-    kinds = [MARK_NAMES.get(m, "Chart") for m, _ in views if m not in ("text", "rule")] or ["Chart"]
-    parts = [f"{kinds[0]}: {chart.title}."]
-    seen = set()
-    for mark, enc in views:
+def _facet_fields(spec) -> list[str]:
+    """The fields a spec facets by (row, column, facet: of a facet operator or an encoding)."""
+    from factpress.charts.plotted import FACET_CHANNELS
+
+    out: list[str] = []
+    if isinstance(spec, list):
+        return [f for item in spec for f in _facet_fields(item)]
+    if not isinstance(spec, dict):
+        return out
+    facet = spec.get("facet")
+    blocks = [{"facet": facet}] if isinstance(facet, dict) and "field" in facet else [facet]
+    for block in blocks + [spec.get("encoding")]:
+        if isinstance(block, dict):
+            out.extend(_field(block.get(c)) for c in FACET_CHANNELS if _field(block.get(c)))
+    for key in ("spec", "layer", "hconcat", "vconcat", "concat"):
+        out.extend(_facet_fields(spec.get(key)))
+    return out
+
+
+def _plots(spec: dict, index: dict[str, int]):
+    """The Plot of each view that plots a number against a category or a time: the series it
+    draws are its colour, detail, dash and shape fields and the fields the chart facets by."""
+    from factpress.charts.summary import Plot
+
+    facets = [f for f in dict.fromkeys(_facet_fields(spec)) if f in index]
+    for mark, enc in _views(spec):
         if mark in ("text", "rule"):
             continue
         quant = [c for c in POSITION if isinstance(enc.get(c), dict) and enc[c].get("type") == "quantitative"
                  and _field(enc[c]) in index]
         dims = [c for c in ("x", "y", "color") if isinstance(enc.get(c), dict)
                 and enc[c].get("type") in ("nominal", "ordinal", "temporal") and _field(enc[c]) in index]
-        if not quant or not dims or _field(enc[quant[0]]) in seen:
+        if not quant or not dims:
             continue
-        measure_i, dim_i = index[_field(enc[quant[0]])], index[_field(enc[dims[0]])]
-        seen.add(table.columns[measure_i].field)
+        measure, dim = _field(enc[quant[0]]), _field(enc[dims[0]])
+        series = [f for f in dict.fromkeys(
+            [_field(enc.get(c)) for c in SERIES_CHANNELS if isinstance(enc.get(c), dict)
+             and enc[c].get("type") in ("nominal", "ordinal")] + facets) if f in index and f not in (measure, dim)]
         temporal = enc[dims[0]].get("type") == "temporal" or (mark in ("line", "area", "trail") and dims[0] == "x")
-        summary = _series_summary(table.rows, measure_i, dim_i, table.columns[measure_i], table.columns[dim_i],
-                                  temporal, chart, book, language)
+        yield Plot(index[measure], index[dim], [index[f] for f in series], temporal)
+
+
+def describe(chart, book, language: str = "en") -> str:
+    """A generated text description: the kind of chart, what it measures by what, the period, and
+    for a time series its start, end, peak and trend (per series, for a chart of several), for
+    categories the highest and lowest."""
+    from factpress.charts.summary import Summary
+
+    spec, table = chart.spec_dict, chart.plotted
+    index = {c.field: i for i, c in enumerate(table.columns)}
+    kinds = [MARK_NAMES.get(m, "Chart") for m, _ in _views(spec) if m not in ("text", "rule")] or ["Chart"]
+    parts = [f"{kinds[0]}: {chart.title}."]
+    seen = set()
+    for plot in _plots(spec, index):
+        if plot.measure in seen:
+            continue
+        seen.add(plot.measure)
+        measure, dim = table.columns[plot.measure], table.columns[plot.dim]
+        style = date_style([r[plot.dim] for r in table.rows])
+
+        def show(v, measure=measure):
+            return _value_text(v, measure, chart.facts_read, book, language)
+
+        def where(d, dim=dim, style=style):
+            return cell_text(d, dim, language, style)
+
+        summary = Summary(table, plot, show, where, language).text()
         if summary:
             parts.append(summary)
     periods = list(dict.fromkeys(book.facts[f].period_text for f in chart.facts_read if f in book.facts))

@@ -111,6 +111,21 @@ def bundle_name(data: bytes) -> str:
     return f"assets/vega-{hashlib.sha256(data).hexdigest()[:12]}.js"
 
 
+def locale_script(outputs) -> tuple[str, bytes] | None:
+    """The number and time locales the charts were drawn with, as a script charts.js loads with
+    vega-embed so the interactive chart writes "1.000" and "Mär" as the static one does (a file of
+    the site's own: the pages' Content-Security-Policy runs no inline script). None when they are
+    en-US, Vega's own default."""
+    from factpress.charts.locale import DEFAULT
+
+    found = [json.loads(out.locale) for out in outputs if out.locale]
+    if not found or found[0].get("names") == [DEFAULT, DEFAULT]:
+        return None
+    data = json.dumps({"number": found[0]["number"], "time": found[0]["time"]}, ensure_ascii=False, sort_keys=True)
+    text = f"window.factpressChartLocale = {data};\n".encode()
+    return f"assets/chart-locale-{hashlib.sha256(text).hexdigest()[:12]}.js", text
+
+
 def chart_files(site, chart: ChartOutput) -> dict[str, bytes]:
     """The reuse downloads of one chart: exactly the plotted data, the images that stand alone, the spec."""
     from factpress.charts.describe import table_csv

@@ -28,6 +28,7 @@ class ChartOutput:
     export_svg: str = ""
     table: str = "{}"  # the plotted rows as JSON (charts/plotted.py)
     source_line: str = ""  # "Source: publisher, date"
+    locale: str = ""  # the d3 number and time locales it was drawn with, as JSON (charts/worker.renderer_locale)
 
     @property
     def spec_dict(self) -> dict:

@@ -155,8 +155,36 @@ def _find(node, names: set[str], out: dict) -> dict:
     return out
 
 
-def plotted(vega: dict) -> Plotted:
-    """The plotted rows of a compiled Vega spec; needs vl_convert (it evaluates the spec)."""
+FACET_CHANNELS = ("row", "column", "facet")
+
+
+def facet_titles(spec) -> dict[str, str]:
+    """The titles a Vega-Lite spec gives the fields it facets by (the row, column and facet
+    channels, of a facet operator or an encoding), which its headers show: {field: title}."""
+    out: dict[str, str] = {}
+    if isinstance(spec, list):
+        for item in spec:
+            out = {**facet_titles(item), **out}
+        return out
+    if not isinstance(spec, dict):
+        return out
+    facet, encoding = spec.get("facet"), spec.get("encoding")
+    defs = [facet] if isinstance(facet, dict) and "field" in facet else []
+    for block in (facet, encoding):
+        if isinstance(block, dict):
+            defs.extend(block.get(c) for c in FACET_CHANNELS if isinstance(block.get(c), dict))
+    for d in defs:
+        name, title = d.get("field"), d.get("title")
+        if isinstance(name, str) and name not in out and title is not None:
+            out[name] = " ".join(map(str, title)) if isinstance(title, list) else str(title)
+    for key in ("spec", "layer", "hconcat", "vconcat", "concat"):
+        out = {**facet_titles(spec.get(key)), **out}
+    return out
+
+
+def plotted(vega: dict, titles: dict[str, str] | None = None) -> Plotted:
+    """The plotted rows of a compiled Vega spec; needs vl_convert (it evaluates the spec).
+    titles: the titles of fields the chart facets by (facet_titles), which no mark describes."""
     import vl_convert
 
     probes, columns, datasets, groups = [], [], {}, []
@@ -169,7 +197,8 @@ def plotted(vega: dict) -> Plotted:
             elif known.title == known.field and col.title != col.field:
                 known.title = col.title  # a field's own title beats its raw name (an axis without a title)
         datasets.setdefault(data, [])
-    columns = [Column(g, g, "text") for g in groups if g not in (c.field for c in columns)] + columns
+    titles = titles or {}
+    columns = [Column(g, titles.get(g, g), "text") for g in groups if g not in (c.field for c in columns)] + columns
     if not columns:
         return Plotted()
     fields = [c.field for c in columns]

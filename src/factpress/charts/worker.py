@@ -175,29 +175,48 @@ def render_chart(payload: str) -> dict:
     import vl_convert
 
     from factpress.charts.export import export_svg
-    from factpress.charts.plotted import plotted
+    from factpress.charts.plotted import facet_titles, plotted
     from factpress.charts.responsive import NARROW_LAYOUT, WIDE, fit
 
     data = json.loads(payload)
+    locale = renderer_locale(data.get("locale"))
 
     def render(spec: dict) -> str:
-        return vl_convert.vegalite_to_svg(spec)
+        return vl_convert.vegalite_to_svg(spec, format_locale=locale["number"], time_format_locale=locale["time"])
 
     grow = data["narrow"] is None  # a chart drawn once fills each width; one drawn per layout keeps its sizes
     wide = fit(json.loads(data["spec"]), WIDE, render, grow)
     narrow = fit(json.loads(data["narrow"] or data["spec"]), NARROW_LAYOUT, render, grow)
     too_wide: list[str] = []
     export = export_svg(wide.svg, data, too_wide)
-    table = plotted(vl_convert.vegalite_to_vega(wide.spec))
+    table = plotted(vl_convert.vegalite_to_vega(wide.spec), facet_titles(wide.spec))
     return {"wide.svg": wide.svg, "narrow.svg": narrow.svg,
             "wide.json": json.dumps(wide.spec, ensure_ascii=False, sort_keys=True),
             "narrow.json": json.dumps(narrow.spec, ensure_ascii=False, sort_keys=True),
             "export.svg": export, "export.png": vl_convert.svg_to_png(export, scale=2),
             "table.json": json.dumps(table.to_json(), ensure_ascii=False),
-            "payload.json": payload,
+            "payload.json": payload, "locale.json": json.dumps(locale, ensure_ascii=False, sort_keys=True),
             "problems.json": json.dumps([[name, p.kind, p.message] for name, fitted in (("wide", wide), ("narrow", narrow))
                                          for p in fitted.problems]
                                         + [["export", "outside", message] for message in too_wide], ensure_ascii=False)}
+
+
+def renderer_locale(names) -> dict:
+    """The d3 number and time locales (as dicts) the payload names, en-US for one vl-convert lacks;
+    names: the two names used."""
+    import vl_convert
+
+    from factpress.charts.locale import DEFAULT
+
+    out: dict = {"names": []}
+    for key, name, get in (("number", (names or [DEFAULT])[0], vl_convert.get_format_locale),
+                           ("time", (names or [DEFAULT, DEFAULT])[-1], vl_convert.get_time_format_locale)):
+        try:
+            out[key] = get(name)
+        except ValueError:
+            name, out[key] = DEFAULT, get(DEFAULT)
+        out["names"].append(name)
+    return out
 
 
 def register_fonts() -> None:

@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from factpress import __version__
-from factpress.charts.figure import CHARTS_JS, bundle_name, chart_files, chart_sources, make_view
+from factpress.charts.figure import CHARTS_JS, bundle_name, chart_files, chart_sources, locale_script, make_view
 from factpress.facts.model import Fact
 from factpress.pages.parse import Page
 from factpress.pages.plugins import PLACEHOLDER_RE, TEXT_RE
@@ -255,7 +255,12 @@ def _chart_script(site: Site, root: Path, files: dict[str, bytes], hrefs: dict[s
         files.pop(CHARTS_JS, None)
         return None
     files[bundle_name(bundle)] = bundle
-    return {"src": hrefs[CHARTS_JS], "vega": bundle_name(bundle)}
+    script = {"src": hrefs[CHARTS_JS], "vega": bundle_name(bundle)}
+    locale = locale_script(site.charts.outputs.values())
+    if locale is not None:
+        files[locale[0]] = locale[1]
+        script["locale"] = locale[0]
+    return script
 
 
 class _SiteRender:

@@ -5,25 +5,34 @@
    - copy buttons for the embed code and the citation; the citation's access date is today's;
    - a chart turns interactive (tooltips) with the site's own copy of vega-embed when the reader
      first points at it, touches it or tabs to it, so loading a page costs neither the bundle's
-     download nor any chart drawing. The bundle's address is this script's data-vega attribute. */
+     download nor any chart drawing. The bundle's address is this script's data-vega attribute;
+     data-locale, when the report's language is not American English, names a script with the
+     number and time locales the static charts were drawn with, loaded with the bundle. */
 (function () {
   "use strict";
   var me = document.currentScript;
   var bundle = me && me.getAttribute("data-vega");
+  var localeScript = me && me.getAttribute("data-locale");
   var loading = null;
   var lang = document.documentElement.lang || undefined;
 
+  function load(src, ready) {
+    return new Promise(function (resolve, reject) {
+      if (ready()) { resolve(); return; }
+      if (!src) { reject(new Error("no script")); return; }
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+
   function vega() {
     if (!loading) {
-      loading = new Promise(function (resolve, reject) {
-        if (typeof window.vegaEmbed === "function") { resolve(); return; }
-        if (!bundle) { reject(new Error("no bundle")); return; }
-        var s = document.createElement("script");
-        s.src = bundle;
-        s.onload = resolve;
-        s.onerror = reject;
-        document.head.appendChild(s);
-      });
+      var wanted = [load(bundle, function () { return typeof window.vegaEmbed === "function"; })];
+      if (localeScript) wanted.push(load(localeScript, function () { return !!window.factpressChartLocale; }));
+      loading = Promise.all(wanted);
     }
     return loading;
   }
@@ -45,6 +54,11 @@
     /* ast: Vega's interpreter of expressions (bundled with vega-embed) instead of code compiled
        with new Function, which the pages' Content-Security-Policy does not allow. */
     var options = { actions: false, renderer: "svg", mode: "vega-lite", ast: true };
+    var locale = window.factpressChartLocale;
+    if (locale) {
+      options.formatLocale = locale.number;
+      options.timeFormatLocale = locale.time;
+    }
     window.vegaEmbed(live, JSON.parse(data.textContent), options)
       .then(function () {
         var svg = live.querySelector("svg");
