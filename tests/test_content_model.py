@@ -212,7 +212,7 @@ def test_facts_drawn_from_a_table_and_derived_from_them(mini):
     data = (mini / "site" / "data.html").read_text("utf-8")
     assert 'Derived: <a href="#fact-wind-2017"><code>wind-2017</code></a> / <a href="#fact-total-2017">' in data
     assert '<section class="data-table" id="table-gen"' in data and "1,437" not in data
-    assert "<td>thousand MWh</td><td>21,241–29,329</td>" in data
+    assert '<td class="col-unit">thousand MWh</td><td class="col-values">21,241–29,329</td>' in data
     assert (mini / "site" / "data" / "gen.csv").read_text() == GEN_CSV
 
 

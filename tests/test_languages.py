@@ -60,7 +60,7 @@ def test_the_data_page_summarises_table_columns_in_the_report_language(mini):
     result = cli("build", mini)
     assert result.exit_code == 0, result.output
     data = (mini / "site" / "data.html").read_text("utf-8")
-    assert "<td>thousand MWh</td><td>21.241–29.329</td>" in data
+    assert '<td class="col-unit">thousand MWh</td><td class="col-values">21.241–29.329</td>' in data
 
 
 TEMPERATURES = """  - id: t-max

@@ -9,6 +9,7 @@ The parent stops a worker whose chart runs or renders past the timeout."""
 from __future__ import annotations
 
 import faulthandler
+import functools
 import importlib.util
 import json
 import math
@@ -189,6 +190,8 @@ def render_chart(payload: str) -> dict:
     narrow = fit(json.loads(data["narrow"] or data["spec"]), NARROW_LAYOUT, render, grow)
     too_wide: list[str] = []
     export = export_svg(wide.svg, data, too_wide)
+    if needs_cjk(export):
+        register_cjk_fonts()
     table = plotted(vl_convert.vegalite_to_vega(wide.spec), facet_titles(wide.spec))
     return {"wide.svg": wide.svg, "narrow.svg": narrow.svg,
             "wide.json": json.dumps(wide.spec, ensure_ascii=False, sort_keys=True),
@@ -221,16 +224,31 @@ def renderer_locale(names) -> dict:
 
 def register_fonts() -> None:
     """vl-convert measures and draws with the bundled typeface (once per worker process, before its
-    first render), and finds the CJK font that text Inter lacks is measured with, wherever it is."""
+    first render)."""
     import vl_convert
 
-    from factpress.shared.fonts import FONT_DIR, measure
+    from factpress.shared.fonts import FONT_DIR
 
     vl_convert.register_font_directory(str(FONT_DIR))
+
+
+@functools.lru_cache(maxsize=1)
+def register_cjk_fonts() -> None:
+    """The installed CJK font that text Inter lacks is measured with, made known to vl-convert: once
+    per worker process, and only for an image that has such text (finding the font takes half a second)."""
+    import vl_convert
+
+    from factpress.shared.fonts import measure
+
     for bold in (False, True):
         face = measure().cjk_face(bold)
         if face.path:
             vl_convert.register_font_directory(str(Path(face.path).parent))
+
+
+def needs_cjk(text: str) -> bool:
+    """Whether an image's text has characters from the CJK blocks (U+2E80 on), which Inter lacks."""
+    return any(ord(c) >= 0x2E80 for c in text)
 
 
 def _reason(exc: Exception) -> str:
