@@ -359,6 +359,8 @@ def test_interactive_chart_with_js_and_static_svg_without(built_report, tmp_path
             dark.locator("#chart-trade-growth .chart-live svg").wait_for()
             card = dark.locator("#chart-trade-growth .chart-live").evaluate("e => getComputedStyle(e).backgroundColor")
             assert card == "rgb(29, 33, 38)"  # the chart follows the dark theme
+            painted = dark.locator("#chart-trade-growth .chart-live svg").evaluate("e => getComputedStyle(e).backgroundColor")
+            assert painted == "rgba(0, 0, 0, 0)"  # no light card painted over the dark one under light text
             label = dark.locator("#chart-trade-growth .chart-live svg text").first
             assert label.evaluate("e => getComputedStyle(e).fill") == "rgb(232, 232, 232)"
             dark.locator("#chart-trade-growth").scroll_into_view_if_needed()
