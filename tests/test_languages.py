@@ -150,3 +150,14 @@ def test_a_strict_check_reports_the_warnings_of_every_stage_and_counts_each_once
     assert re.search(rf"check failed: {len(lines)} problems; nothing was written", result.output), result.output
     result = cli("check", mini)
     assert result.exit_code == 0 and result.output.rstrip().endswith(f"; {len(lines)} warnings"), result.output
+
+
+def test_a_value_that_rounds_to_zero_where_it_is_shown_is_warned_of(mini):
+    facts_file(mini, FACT.format(id="tiny", label="Tiny", value="0.001", unit="t", period="2020") + "    decimals: 2\n"
+               + FACT.format(id="small", label="Small", value="10", unit="t", period="2020") + "    display_scale: million\n")
+    result = cli("check", mini)
+    assert result.exit_code == 0, result.output
+    assert "content/facts/extra.yaml:2:5: warning: fact 'tiny' is not zero but shows as '0.00' (give it more 'decimals:'" \
+        in result.output, result.output
+    assert "fact 'small' is not zero but shows as '0.00001 million'" not in result.output
+    assert cli("check", "--strict", mini).exit_code == 1

@@ -153,3 +153,26 @@ def test_a_full_disk_is_a_one_line_error_and_the_old_site_stays(mini):
     assert "(File too large)" in result.stderr  # the site's files, or the search index's working files
     assert tree(mini / "site") == before
     assert sorted(p.name for p in mini.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_pdf_onto_a_fifo_or_a_device_is_refused_and_left_alone(mini, tmp_path):
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)  # nobody reads it: writing to it would wait for ever
+    result = cli("pdf", mini, "-o", fifo)
+    assert result.exit_code == 1 and "refusing to write the PDF there: it is not an ordinary file" in result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    result = cli("pdf", mini, "-o", "/dev/null")  # a device is never replaced by a file
+    assert result.exit_code == 1 and "is not an ordinary file" in result.output
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_new_where_no_folder_can_be_made_is_one_line(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    result = cli("new", tmp_path / "afile" / "sub")
+    assert result.exit_code == 1 and "cannot make the project there (Not a directory)" in result.output
+    assert "Traceback" not in result.output
+    result = cli("new", tmp_path / "my report")
+    assert result.exit_code == 0 and result.output.rstrip().endswith(f"factpress build '{tmp_path / 'my report'}'")

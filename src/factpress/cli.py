@@ -225,7 +225,9 @@ def new(directory: Path) -> None:
     from factpress.project.new import create_project
 
     create_project(directory)
-    click.echo(f"created a new report in {directory}; build it with: factpress build {directory}")
+    import shlex
+
+    click.echo(f"created a new report in {directory}; build it with: factpress build {shlex.quote(str(directory))}")
 
 
 if __name__ == "__main__":  # pragma: no cover

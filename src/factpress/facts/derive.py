@@ -12,6 +12,7 @@ from factpress.facts.formula import Node, fact_ids
 from factpress.facts.model import Derivation, Fact, FactBook
 from factpress.facts.quantities import plain, to_decimal
 from factpress.facts.units import Dims, UnitSpec, base_name, combine, dims_words
+from factpress.project.strict_yaml import MAX_DIGITS
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
 
@@ -128,6 +129,9 @@ def _result(fact: Fact, recipe: FormulaRecipe, book: FactBook) -> Fact:
         raise FormulaFailed(f"formula gives a reading, but unit '{unit.written}' is for differences",
                             f"show a reading in '{unit.written[len('delta_'):]}'")
     value = (amount.value - unit.offset) / unit.factor
+    if value and not Fraction(1, 10 ** MAX_DIGITS) <= abs(value) < 10 ** MAX_DIGITS:
+        raise FormulaFailed(f"formula gives a number {'too large' if abs(value) >= 1 else 'too small'} to show in "
+                            f"{unit.written} (a value has at most {MAX_DIGITS} digits before or after the point)")
     if recipe.value is not None:
         places = max(0, -recipe.value.as_tuple().exponent)
         shown = to_decimal(value, places)

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+MAX_TOKENS = 200  # ids, numbers and operators: a formula longer than this is a table's job (aggregate:)
+MAX_DEPTH = 20  # parentheses within parentheses
 TOKEN_RE = re.compile(r"\s*(?:(\d+\.\d+|\.\d+)|([a-z0-9]+(?:-[a-z0-9]+)*)|([-+*/()]))")
 
 
@@ -63,6 +65,14 @@ class _Parser:
     def parse(self) -> Node:
         if not self.tokens:
             raise FormulaError("formula is empty")
+        if len(self.tokens) > MAX_TOKENS:
+            raise FormulaError(f"formula is too long: {len(self.tokens)} ids, numbers and operators, at most {MAX_TOKENS}",
+                               "to add up many rows, draw the fact from a table with 'aggregate: sum'")
+        depth = 0
+        for _, value, _ in self.tokens:
+            depth += (value == "(") - (value == ")")
+            if depth > MAX_DEPTH:
+                raise FormulaError(f"formula nests parentheses more than {MAX_DEPTH} deep")
         node = self.sum()
         if self.peek() is not None:
             raise FormulaError(f"formula: unexpected '{self.peek()[1]}'", self._join_hint())

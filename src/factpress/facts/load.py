@@ -111,6 +111,8 @@ def _load_fact(m: YMap, diags: Diagnostics, units: UnitTable, language: str = "e
     if (drawn or derived) and "scale" in m:
         r.error("scale", "the scale of a fact drawn from a table or derived comes from it; use 'display_scale' "
                          "to show it in another")
+    if unit is not None and unit.kind in ("percent", "fraction") and scale != "none":
+        r.error("scale", f"a {'percentage' if unit.kind == 'percent' else 'fraction'} takes no scale")
     period = r.text("period", required=True)
     if period and period_problem(period):
         r.error("period", period_problem(period))
@@ -246,4 +248,18 @@ def load_facts(sources: Sources, diags: Diagnostics, cache: BuildCache | None = 
 
         derive_facts(book, derived, diags)
     book.facts = {fid: book.facts[fid] for fid in order if fid in book.facts}
+    _warn_shown_as_zero(book, diags)
     return book
+
+
+def _warn_shown_as_zero(book: FactBook, diags: Diagnostics) -> None:
+    """A value that is not zero but rounds to zero where it is shown ("0.00 t", "0 million t") reads
+    as a zero: the author is told, at the fact."""
+    for fact in book.facts.values():
+        q = fact.quantity
+        if q.written_fraction or q.exact == 0:
+            continue
+        text = q.number_text()
+        if not any(c in "123456789" for c in text):
+            diags.warning(fact.loc, f"fact '{fact.id}' is not zero but shows as '{text}'",
+                          "give it more 'decimals:' or another 'display_scale:'", code="shown-as-zero", fact=fact.id)

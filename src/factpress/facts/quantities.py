@@ -149,7 +149,11 @@ class Quantity:
         """The value in base units as plain decimal text, exact where it terminates."""
         if self.written_fraction:
             return self.raw()
-        return plain(to_decimal(self.si, otherwise=12))
+        si = self.si
+        if si == 0 or exact_decimal(si) is not None:
+            return plain(to_decimal(si))
+        size = len(str(abs(si.numerator) // si.denominator)) if abs(si) >= 1 else -len(str(si.denominator // abs(si.numerator))) + 1
+        return plain(to_decimal(si, max(12 - size, 0)))  # twelve significant digits where it does not end
 
     def shown(self) -> tuple[str, str]:
         """The number as plain decimal text in the scale it is shown in, and that scale."""

@@ -55,7 +55,8 @@ def read_draw(r: Reader, value: Decimal | None, unit: UnitSpec | None) -> DrawRe
 
 def read_formula(r: Reader, value: Decimal | None, unit: UnitSpec | None) -> FormulaRecipe | None:
     text = r.text("formula")
-    if not text:
+    if not text or not text.strip():
+        r.error("formula", "formula is empty", "write the fact ids and numbers it computes, such as 'a / b'")
         return None
     try:
         node = parse_formula(text)

@@ -16,7 +16,7 @@ from factpress.facts.periods import days_in_month, period_text
 from factpress.facts.quantities import SCALES, group, plain
 from factpress.facts.units import UnitError, UnitSpec, UnitTable, pretty
 from factpress.project.fields import Reader, did_you_mean
-from factpress.project.strict_yaml import YList, YMap, parse_yaml_file
+from factpress.project.strict_yaml import MAX_DIGITS, YList, YMap, parse_yaml_file
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
 TYPES = ("string", "number", "integer", "boolean", "date", "year", "yearmonth", "any")
@@ -126,6 +126,18 @@ class Table:
         return f"{len(distinct)} value{'s' if len(distinct) != 1 else ''}: {shown}{gap}"
 
 
+class CellOutOfRange(ValueError):
+    """A number too long to keep exact, as a typed value would be refused."""
+
+
+def _bounded(value: Decimal) -> None:
+    """The rule of typed values (project/strict_yaml.py): at most MAX_DIGITS digits written out."""
+    digits = max(value.adjusted() + 1, 1) + max(-value.as_tuple().exponent, 0)
+    if digits > MAX_DIGITS:
+        raise CellOutOfRange(f"is out of range: written out it has {digits} digits, and a value may have at most "
+                             f"{MAX_DIGITS}")
+
+
 def cell_value(text: str, kind: str):
     """A cell's text as its field's type; ValueError when it is not one."""
     if kind in ("string", "any"):
@@ -133,6 +145,8 @@ def cell_value(text: str, kind: str):
     if kind == "integer" or kind == "year":
         if not re.fullmatch(r"-?\d+" if kind == "integer" else r"\d{4}", text):
             raise ValueError
+        if len(text.lstrip("-0")) > MAX_DIGITS:
+            raise CellOutOfRange(f"has {len(text.lstrip('-0'))} digits, and a value may have at most {MAX_DIGITS}")
         return int(text)
     if kind == "number":
         try:
@@ -141,6 +155,7 @@ def cell_value(text: str, kind: str):
             raise ValueError from None
         if not value.is_finite() or not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text):
             raise ValueError
+        _bounded(value)
         return value
     if kind == "boolean":
         if text in TRUE or text in FALSE:
@@ -316,6 +331,11 @@ class _TableReader:
                     continue
                 try:
                     cells.append(cell_value(text, f.type))
+                except CellOutOfRange as exc:
+                    self.error(SourceLocation(rel, line), f"column '{f.name}': '{text[:40]}{'…' if len(text) > 40 else ''}' "
+                               f"{exc}")
+                    cells.append(None)
+                    good = False
                 except ValueError:
                     self.error(SourceLocation(rel, line), f"column '{f.name}' must be {TYPE_WORDS.get(f.type, f.type)}, "
                                f"not '{text}'", "a missing value is an empty cell" if "" in self.missing else "")

@@ -171,7 +171,7 @@ def library_atom(text: str) -> UnitSpec | None:
     try:
         unit = ureg.parse_units(text)
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, ValueError,
-            TypeError, KeyError):
+            TypeError, KeyError, AssertionError):  # AssertionError: the library's parser on some symbols (℃)
         return None
     one = ureg.Quantity(Decimal(1), unit).to_base_units()
     zero = ureg.Quantity(Decimal(0), unit).to_base_units().magnitude
@@ -211,6 +211,9 @@ class UnitTable:
             raise UnitError("a unit's name is letters, digits and underscores, starting with a letter")
         if _kind(name, self.nouns) is not None:
             raise UnitError("the name is already one of factpress's own units")
+        if library_atom(name) is not None:
+            raise UnitError(f"'{name}' is already a unit of the unit library ({library_atom(name).name}); "
+                            "a report may add units, not redefine them")
         m = re.match(r"^\s*([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)?\s*(.*?)\s*$", definition)
         number = Fraction(Decimal(m.group(1))) if m.group(1) else Fraction(1)
         if not m.group(2):

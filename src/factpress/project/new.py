@@ -20,9 +20,18 @@ RENAMES = {"gitignore": ".gitignore"}  # dot files are stored without the dot in
 
 
 def create_project(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise FactpressError(f"{directory}: error: is a file, not a folder; choose a new folder")
     if directory.exists() and any(directory.iterdir()):
         raise FactpressError(f"{directory}: folder exists and is not empty; choose a new folder")
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        _fill(directory)
+    except OSError as exc:
+        raise FactpressError(f"{directory}: error: cannot make the project there ({exc.strerror or exc})") from None
+
+
+def _fill(directory: Path) -> None:
     for src in sorted(SCAFFOLD.rglob("*")):
         if src.is_dir() or "__pycache__" in src.parts:
             continue

@@ -12,7 +12,8 @@ from factpress.project.settings import Settings
 from factpress.shared.diagnostics import Diagnostics
 
 TABLE_OPTIONS = {"tag", "region", "caption"}
-GENERATED_PAGES = {"sources": "the Sources page", "data": "the Data page", "404": "the page for a missing address"}
+GENERATED_PAGES = {"sources": "the Sources page", "data": "the Data page", "404": "the page for a missing address",
+                   "search": "the search page"}
 CHART_OPTIONS = {"caption", "alt", "description", "width", "height"}
 
 

@@ -10,6 +10,7 @@ import json
 import re
 from fractions import Fraction
 
+from factpress.facts.quantities import plain, to_decimal
 from factpress.site.assemble import Site
 
 CSV_COLUMNS = ["id", "label", "value", "scale", "unit", "base_value", "base_unit", "text", "period", "region", "entity",
@@ -25,8 +26,8 @@ def written(value) -> str:
 def _value(f) -> str:
     """As written; a derived or converted value, exact when it terminates."""
     q = f.quantity
-    if isinstance(q.value, Fraction) and not q.written_fraction:
-        return f.raw
+    if isinstance(q.value, Fraction) and not q.written_fraction:  # in the fact's scale, as "scale" says
+        return plain(to_decimal(q.value, otherwise=12))
     return written(q.value)
 
 

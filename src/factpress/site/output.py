@@ -103,6 +103,8 @@ def pdf_refusal(dest: Path, project: Path) -> str:
     if dest.is_dir():
         return "is a folder"
     try:
+        if dest.exists() and not dest.is_file():  # a device, a FIFO, a socket: never opened, never replaced
+            return "is not an ordinary file"
         with open(dest, "rb") as f:
             head = f.read(5)
     except FileNotFoundError:
