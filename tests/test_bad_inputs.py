@@ -65,6 +65,9 @@ def apply_case(project: Path, case_dir: Path) -> dict:
         os.mkfifo(project / rel)  # nobody writes to it: reading it would wait for ever
     for rel in manifest.get("symlink_loop", []):
         (project / rel).symlink_to((project / rel).name)  # a link to itself
+    for rel, (text, times) in manifest.get("append_repeated", {}).items():
+        with open(project / rel, "a", encoding="utf-8") as f:  # a large pathological file, made here, not stored
+            f.write(text * times + "\n")
     for rel, size in manifest.get("sparse", {}).items():
         with open(project / rel, "wb") as f:  # sparse: takes no disk space, still reports its full size
             f.truncate(size)

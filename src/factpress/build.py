@@ -95,7 +95,7 @@ def load_site(root: Path, diags: Diagnostics, jobs: int | None = None, progress:
     diags.items.extend(d for d in page_diags.items if not (warned and d.code == CACHE_WARNING))
     if stats is not None:
         stats.__dict__.update(page_stats.__dict__)
-    unreadable = frozenset(rel for rel in sources.failed if rel.endswith(".md"))
+    unreadable = frozenset(rel for rel in sources.failed if rel.endswith(".md")) | parsing.failed
     site = assemble(settings, book, pages, charts, diags, unreadable, charts_incomplete)
     site.static = {f.rel[len("static/"):]: f.data for f in sources.of_kind("static")}
     return site

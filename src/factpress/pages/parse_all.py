@@ -13,6 +13,7 @@ never an error.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -22,11 +23,13 @@ from pathlib import Path
 from factpress.pages.parse import Page, parse_page
 from factpress.project.files import SourceFile
 from factpress.shared.cache import BuildCache, cache_warning, load_pickle, store_pickle
-from factpress.shared.diagnostics import Diagnostic, Diagnostics
+from factpress.shared.deadline import Deadline, TimeLimit
+from factpress.shared.diagnostics import Diagnostic, Diagnostics, SourceLocation
 from factpress.shared.workers import ForkedMap, can_fork
 
 CACHE_FORMAT = "5"  # a dict of page key -> pickled (Page, problems)
 CACHE_FILE = Path(".factpress-cache") / "pages.pickle"
+PARSE_TIMEOUT = 20.0  # seconds for one page: real pages take milliseconds
 PARALLEL_MIN = 64  # fewer pages than this to parse are parsed in this process: a pool costs more
 Parsed = tuple[Page | None, tuple[Diagnostic, ...]]
 
@@ -42,17 +45,27 @@ def page_key(file: SourceFile, raw_html: bool) -> str:
     return hashlib.sha256(f"{CACHE_FORMAT}\0{raw_html}\0{file.rel}\0{file.sha}".encode()).hexdigest()
 
 
-def parse_one(file: SourceFile, raw_html: bool) -> Parsed:
-    """One page and the problems found in it, kept apart from the build's other diagnostics."""
+def parse_one(file: SourceFile, raw_html: bool, deadline: Deadline | None = None) -> Parsed:
+    """One page and the problems found in it, kept apart from the build's other diagnostics.
+    deadline: the time limit of the page (Markdown such as a page of a million '[' takes
+    markdown-it minutes)."""
     diags = Diagnostics()
-    page = parse_page(file, raw_html, diags)
+    try:
+        with deadline.limit() if deadline is not None else contextlib.nullcontext():
+            page = parse_page(file, raw_html, diags)
+    except TimeLimit:
+        diags.items.clear()
+        diags.error(SourceLocation(file.rel, 1), f"the page takes more than {PARSE_TIMEOUT:g} s to parse",
+                    "Markdown this slow is usually a run of thousands of unclosed brackets or emphasis marks; "
+                    "remove them or split the page", code="page-timeout")
+        page = None
     return page, tuple(diags.items)
 
 
-def parse_pickled(file: SourceFile, raw_html: bool) -> bytes:
+def parse_pickled(file: SourceFile, raw_html: bool, deadline: Deadline | None = None) -> bytes:
     """parse_one in a worker, pickled there once: the parent unpickles it to use it and writes the
     same bytes into the cache file, rather than pickling every page again."""
-    return pickle.dumps(parse_one(file, raw_html), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(parse_one(file, raw_html, deadline), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def default_jobs() -> int:
@@ -80,6 +93,7 @@ class PageParsing:
         self.keys = [page_key(f, raw_html) for f in files]
         self.results: list[Parsed | None] = [None] * len(files)
         self.missing: list[int] = []
+        self.failed: frozenset[str] = frozenset()  # pages that could not be parsed
         self.persist = self.cache.persisting(first=not self.cache.pages)
         self.known = self.cache.pages
         self.blobs: dict[str, bytes] = {}  # page key -> the pickled page, as the cache file holds it
@@ -93,12 +107,13 @@ class PageParsing:
                 self.results[i] = hit
         self.stats.cached = len(files) - len(self.missing)
         self.stats.parsed = len(self.missing)
+        self.deadline = Deadline(PARSE_TIMEOUT)
         jobs = default_jobs() if jobs is None else max(1, jobs)
         self.pool: ForkedMap | None = None
         if jobs > 1 and len(self.missing) >= PARALLEL_MIN and can_fork():
             self.stats.jobs = min(jobs, len(self.missing))
             todo = [files[i] for i in self.missing]
-            self.pool = ForkedMap(lambda i: parse_pickled(todo[i], raw_html), len(todo), jobs)
+            self.pool = ForkedMap(lambda i: parse_pickled(todo[i], raw_html, self.deadline), len(todo), jobs)
 
     def finish(self, diags: Diagnostics, progress=None) -> tuple[list[Page], PageStats]:
         if progress is not None:
@@ -114,15 +129,18 @@ class PageParsing:
                 self.cancel()
         else:
             for i in self.missing:
-                self.results[i] = parse_one(self.files[i], self.raw_html)
+                self.results[i] = parse_one(self.files[i], self.raw_html, self.deadline)
                 if progress is not None:
                     progress.advance()
-        current = dict(zip(self.keys, self.results))
+        # a page over its time limit is not kept: on a less busy machine it may parse in time
+        current = {key: parsed for key, parsed in zip(self.keys, self.results)
+                   if not any(d.code == "page-timeout" for d in parsed[1])}
         if self.persist and self.cache_file is not None and (self.missing or len(self.known) != len(current)):
             blobs = {key: self.blobs.get(key) or pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
                      for key, parsed in current.items()}
             cache_warning(diags, _store(self.cache_file, blobs))
         self.cache.pages = current  # type: ignore[assignment]
+        self.failed = frozenset(f.rel for f, (page, _) in zip(self.files, self.results) if page is None)  # type: ignore[misc]
         pages = []
         for page, problems in self.results:  # type: ignore[misc]
             diags.items.extend(problems)
@@ -135,6 +153,7 @@ class PageParsing:
         if self.pool is not None:
             self.pool.close()
             self.pool = None
+        self.deadline.close()
 
 
 def _read(path: Path) -> tuple[dict[str, Parsed], dict[str, bytes]]:
