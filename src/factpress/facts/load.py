@@ -11,7 +11,7 @@ from factpress.facts.units import UnitError, UnitSpec, UnitTable
 from factpress.project.fields import Reader, describe, did_you_mean, impossible_date, shown
 from factpress.project.files import Sources
 from factpress.project.settings import Settings
-from factpress.project.strict_yaml import YList, YMap, parse_yaml_file
+from factpress.project.strict_yaml import INVALID, YList, YMap, parse_yaml_file
 from factpress.shared.cache import BuildCache
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
@@ -138,7 +138,19 @@ def _load_fact(m: YMap, diags: Diagnostics, units: UnitTable, language: str = "e
                 data_only=bool(r.get("data_only", bool, default=False)), language=language, recipe=recipe)
     if drawn and "source" in m:
         r.error("source", "the source of a fact drawn from a table is the table's")
-    return fact, bool(fid) and len(diags.errors) == errors_before
+    return fact, bool(fid) and len(diags.errors) == errors_before and not _holds_invalid(m)
+
+
+def _holds_invalid(value) -> bool:
+    """Whether a fact holds a number the YAML reader refused (reported there, before the fact was read):
+    such a fact is not used, so a formula reading it is not computed with a stand-in."""
+    if value is INVALID:
+        return True
+    if isinstance(value, dict):
+        return any(_holds_invalid(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_invalid(v) for v in value)
+    return False
 
 
 def _each_mapping(entries: YList, what: str, diags: Diagnostics):

@@ -10,6 +10,19 @@ from factpress.project.fields import Reader, shown
 from factpress.project.files import Sources
 from factpress.project.strict_yaml import YList, YMap, parse_yaml
 
+def known_language(tag: str) -> bool:
+    """Whether CLDR (Babel) knows the language of a tag; English is known without loading its data."""
+    if tag in ("en", "en-GB", "en-US"):
+        return True
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
 SETTINGS_FIELDS = {"title", "subtitle", "authors", "language", "date", "edition", "base_url", "description", "key_figures",
                    "pages", "domain", "pdf", "paper", "raw_html", "chart_timeout", "template_timeout", "image", "search",
                    "units", "nouns"}
@@ -125,6 +138,10 @@ def _read_settings(sources: Sources, diags: Diagnostics) -> Settings:
     language = r.text("language", default="en")
     if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", language):
         r.error("language", f"language must be a language tag such as en or zh-Hans, not '{language}'")
+        language = "en"
+    elif not known_language(language):
+        r.error("language", f"unknown language '{language}': the Unicode CLDR data has no such language",
+                "write a tag such as en, en-GB, de, fr-CA or zh-Hans")
         language = "en"
     return Settings(
         title=r.text("title", required=True) or "Untitled report",
