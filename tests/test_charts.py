@@ -507,3 +507,29 @@ def test_chart_panel_tabs_work_by_keyboard_and_copy(built_report, tmp_path):
             assert off.locator("#chart-trade-growth button.chart-copy").first.is_hidden()
         finally:
             browser.close()
+
+
+ROW_FACETS = '''import altair as alt
+from factpress import chart
+
+
+@chart("c1", title="Flow by station")
+def c1(facts):
+    rows = [{"station": s, "month": m, "flow": (i + 1) * 100 + m} for i, s in enumerate(["Basel", "Koblenz", "Köln"])
+            for m in range(1, 13)]
+    return alt.Chart(alt.Data(values=rows)).mark_area().encode(
+        x=alt.X("month:O", title="Month"),
+        y=alt.Y("flow:Q", title="Mean monthly discharge at the gauging station (m³/s)"),
+        row=alt.Row("station:N", title="Station")).properties(height=100)
+'''
+
+
+def test_an_upright_axis_title_repeated_on_facet_rows_wraps_to_a_row_on_a_phone(mini):
+    (mini / "charts" / "c.py").write_text(ROW_FACETS)
+    result = cli("build", mini)
+    assert result.exit_code == 0, result.output
+    assert "overlaps" not in result.output, result.output
+    page = (mini / "site" / "one.html").read_text("utf-8")
+    narrow = json.loads(html.unescape(re.search(r'class="chart-spec" data-layout="narrow">(.*?)</script>', page, re.S).group(1)))
+    title = narrow["encoding"]["y"]["title"]
+    assert isinstance(title, list) and len(title) > 1 and " ".join(title) == "Mean monthly discharge at the gauging station (m³/s)"

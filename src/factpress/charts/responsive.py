@@ -239,6 +239,23 @@ class Fitter:
                         return True
         return False
 
+    def wrap_turned_titles(self, svg: str) -> bool:
+        """An upright axis title repeated on every row of a faceted chart and longer than a row is
+        tall (the rows' titles run into each other) goes onto lines as long as a row."""
+        boxes, _, _ = text_boxes(svg)
+        turned = [b for b in boxes if b.role == "axis-title" and b.y1 - b.y0 > 2 * (b.x1 - b.x0)]
+        changed = False
+        for text in sorted({b.text for b in turned}):
+            same = sorted((b for b in turned if b.text == text), key=lambda b: b.y0)
+            pairs = list(zip(same, same[1:]))
+            if not any(a.overlaps(b) for a, b in pairs):
+                continue
+            room = min(b.y0 - a.y0 for a, b in pairs) - 12  # one row's pitch, less a gap
+            lines = measure().wrap(text, same[0].size, max(60.0, room))
+            if len(lines) > 1:
+                changed |= self._replace_title(text, lines)
+        return changed
+
     def turn_crowded_labels(self, svg: str) -> bool:
         """x-axis labels that collide are set at an angle."""
         boxes, _, _ = text_boxes(svg)
@@ -255,6 +272,7 @@ class Fitter:
         for _ in range(4):
             changed = self.wrap_labels(svg)
             changed |= self.wrap_titles(svg)
+            changed |= self.wrap_turned_titles(svg)
             changed |= self.turn_crowded_labels(svg)
             if not changed:
                 break
