@@ -1,6 +1,7 @@
 """Amounts as the report's language writes them (CLDR through Babel): scale words, percent, currencies,
 approximation and multiples outside English; readings on scales with an offset (°C) in formulas and
-tables; and how a strict check counts and reports what it finds."""
+tables; how a strict check counts and reports what it finds, and what a check says of values and files
+that would mislead."""
 from __future__ import annotations
 
 import re
@@ -161,3 +162,13 @@ def test_a_value_that_rounds_to_zero_where_it_is_shown_is_warned_of(mini):
         in result.output, result.output
     assert "fact 'small' is not zero but shows as '0.00001 million'" not in result.output
     assert cli("check", "--strict", mini).exit_code == 1
+
+
+def test_files_under_content_that_are_not_read_are_warned_of(mini):
+    (mini / "content" / "sub").mkdir()
+    (mini / "content" / "sub" / "p.md").write_text("# A page in a subfolder\n")
+    (mini / "content" / "facts" / "c.YAML").write_text("facts: []\n")
+    result = cli("check", mini)
+    assert result.exit_code == 0, result.output
+    assert "content/sub/p.md: warning: not read: pages are content/NAME.md" in result.output
+    assert "content/facts/c.YAML: warning: not read:" in result.output

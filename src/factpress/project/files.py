@@ -69,6 +69,13 @@ def _classify(rel: str) -> str | None:
     return None
 
 
+def _looks_like_input(rel: str) -> bool:
+    """A file under content/ that an author meant factpress to read (not a backup or an image)."""
+    name = rel.rsplit("/", 1)[-1]
+    return not name.startswith((".", "#")) and not name.endswith("~") and \
+        name.lower().endswith((".md", ".markdown", ".yaml", ".yml", ".csv"))
+
+
 def _inside(path: Path, root: Path) -> bool:
     """Whether a path, its links followed, stays in the project (a link loop does not)."""
     real = Path(os.path.realpath(path))
@@ -170,6 +177,10 @@ def discover(root: Path, diags: Diagnostics, cache: BuildCache | None = None) ->
             kind = _classify(rel)
             if kind is not None:
                 _add(sources, path, rel, kind, diags, cache)
+            elif top == "content" and _looks_like_input(rel):
+                diags.warning(SourceLocation(rel), "not read: pages are content/NAME.md, facts "
+                              "content/facts/NAME.yaml, tables content/data/NAME.csv (no subfolders, lower-case "
+                              "extensions)", code="not-read")
     for link in outside:
         rel = link.relative_to(root).as_posix()
         diags.error(SourceLocation(rel, 1), "symbolic link to a folder outside the project; refused")
