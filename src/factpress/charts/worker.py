@@ -92,6 +92,11 @@ def run_chart(d: ChartDef, book, data_dir: Path) -> dict:
         except MemoryError as exc:
             return failed(defining_line(exc, d.file) or d.line, f"chart '{d.id}' ran out of memory (a chart may use "
                           f"{MEMORY_BYTES / 1024 ** 3:g} GiB)", "chart-memory")
+        except SystemError as exc:  # C code that could not allocate under the memory limit says only this
+            if "returned NULL without setting an exception" not in str(exc):
+                return failed(defining_line(exc, d.file) or d.line, f"chart '{d.id}' raised {_raised(exc)}", "chart-raised")
+            return failed(defining_line(exc, d.file) or d.line, f"chart '{d.id}' ran out of memory, most likely (a chart "
+                          f"may use {MEMORY_BYTES / 1024 ** 3:g} GiB; Python said: {exc})", "chart-memory")
         except (Exception, SystemExit) as exc:  # the author's code: report, never crash
             return failed(defining_line(exc, d.file) or d.line, f"chart '{d.id}' raised {_raised(exc)}", "chart-raised")
         if getattr(result, "to_dict", None) is None or not type(result).__module__.startswith("altair"):
@@ -135,9 +140,13 @@ def _themed(spec: dict) -> dict:
 
 def _bad_ids(defs: list[ChartDef], path: Path) -> list[dict]:
     """A chart id names files (charts/ID.svg) and HTML ids: kebab-case only."""
-    return [problem("", d.line, 0, f"chart id '{shown(str(d.id))[:60]}' must be kebab-case: "
-                                   "lower-case letters, digits and single hyphens", "chart-file")
-            for d in defs if not isinstance(d.id, str) or not CHART_ID_RE.fullmatch(d.id)]
+    bad = [problem("", d.line, 0, f"chart id '{shown(str(d.id))[:60]}' must be kebab-case: "
+                                  "lower-case letters, digits and single hyphens", "chart-file")
+           for d in defs if not isinstance(d.id, str) or not CHART_ID_RE.fullmatch(d.id)]
+    return bad + [problem("", d.line, 0, f"chart '{d.id}': {name} must be text, not {type(value).__name__}", "chart-file")
+                  for d in defs if isinstance(d.id, str) and CHART_ID_RE.fullmatch(d.id)
+                  for name, value in (("title", d.title), ("subtitle", d.subtitle), ("note", d.note),
+                                      ("description", d.description)) if not isinstance(value, str)]
 
 
 def run_file(conn, path: Path, text: str, book, data_dir: Path, skip: set[str], cpu_seconds: float = 0) -> None:

@@ -51,6 +51,11 @@ def order_pages(pages: list[Page], settings: Settings, diags: Diagnostics,
     by_slug = {p.slug: p for p in rest}
     for i, slug in enumerate(settings.pages):
         if slug not in by_slug and f"content/{slug}.md" not in unreadable:
+            renamed = next((p for p in rest if p.rel == f"content/{slug}.md"), None)
+            if renamed is not None:  # the file is there, under the name its front matter gives it
+                diags.error(settings.at("pages"), f"settings: 'pages' lists '{slug}', but content/{slug}.md sets "
+                            f"'slug: {renamed.slug}'", f"list it as '{renamed.slug}'")
+                continue
             diags.error(settings.at("pages"), f"settings: 'pages' lists '{slug}', but there is no content/{slug}.md",
                         did_you_mean(slug, by_slug))
     listed = {slug: i for i, slug in enumerate(settings.pages)}

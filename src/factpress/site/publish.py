@@ -265,6 +265,11 @@ def publish_static(site: Site, files: dict[str, bytes], diags) -> None:
             diags.error(SourceLocation(f"static/{name}", 1), f"static/{name} cannot be published: {why}",
                         code="static-name")
             continue
+        if name.startswith("pagefind/") or name in ("assets/search-data.js", ".factpress-manifest.json"):
+            diags.error(SourceLocation(f"static/{name}", 1), f"static/{name} would be replaced by the "
+                        f"{'list of files the build wrote' if name.startswith('.') else 'search index'}, which the "
+                        "build writes after static/ is copied; rename it", code="static-clash")
+            continue
         if name in files and name not in REPLACEABLE:
             diags.error(SourceLocation(f"static/{name}", 1), f"static/{name} would replace the {name} the build "
                                                              "writes; rename it (a page belongs in content/)",
