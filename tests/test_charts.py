@@ -533,3 +533,43 @@ def test_an_upright_axis_title_repeated_on_facet_rows_wraps_to_a_row_on_a_phone(
     narrow = json.loads(html.unescape(re.search(r'class="chart-spec" data-layout="narrow">(.*?)</script>', page, re.S).group(1)))
     title = narrow["encoding"]["y"]["title"]
     assert isinstance(title, list) and len(title) > 1 and " ".join(title) == "Mean monthly discharge at the gauging station (m³/s)"
+
+
+SMALL_MULTIPLES = '''import altair as alt
+from factpress import chart
+
+PLACES = ["Zhejiang", "Anhui", "Jiangsu", "Shanghai", "Fujian", "Shandong"]
+
+
+@chart("c1", title="Trade by province")
+def c1(facts):
+    rows = [{"year": y, "place": p, "trade": 100 + j * 15 + (y - 2010) * (2 + j), "half": h}
+            for j, p in enumerate(PLACES) for y in range(2010, 2024) for h in ("H1", "H2")]
+    return alt.Chart(alt.Data(values=rows)).mark_line().encode(
+        x=alt.X("year:O", title="Year"), y=alt.Y("trade:Q", title="Trade (billion yuan)"), ENCODING)
+'''
+
+
+def narrow_svg_width(page: str) -> float:
+    svg = re.search(r'class="chart-image chart-narrow"[^>]*>\s*<svg[^>]*?width="([\d.]+)"', page)
+    return float(svg.group(1))
+
+
+def test_side_by_side_panels_wrap_two_a_row_on_a_phone_so_their_text_keeps_its_size(mini):
+    (mini / "charts" / "c.py").write_text(SMALL_MULTIPLES.replace("ENCODING", 'column=alt.Column("place:N", title="Province")'))
+    result = cli("build", mini)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output, result.output
+    page = (mini / "site" / "one.html").read_text("utf-8")
+    narrow = json.loads(html.unescape(re.search(r'class="chart-spec" data-layout="narrow">(.*?)</script>', page, re.S).group(1)))
+    assert narrow["encoding"]["facet"]["columns"] == 2 and "column" not in narrow["encoding"]
+    assert narrow_svg_width(page) <= 321  # drawn for the phone, not 428 px scaled down to 9 px text
+
+
+def test_a_drawing_wider_than_the_phone_is_warned_of_as_text_shown_too_small(mini):
+    (mini / "charts" / "c.py").write_text(SMALL_MULTIPLES.replace(
+        "ENCODING", 'column=alt.Column("place:N", title="Province"), row=alt.Row("half:N")'))  # a grid stays a grid
+    result = cli("build", mini)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"warning: chart 'c1' \(narrow layout\): '[^']+' is set at \d\.\d px, under 10 px", result.output), \
+        result.output

@@ -82,9 +82,45 @@ def _encodings(node: dict):
         yield from _encodings(node["spec"])
 
 
+NARROW_FACET_COLUMNS = 2  # small multiples on a phone: two panels a row, wrapped
+NARROW_PANEL_HEIGHT = 160  # px, for panels the author gave no height: a phone scrolls past six of them
+
+
+def _wrap_facets(spec: dict) -> dict:
+    """Panels of a column facet (the `column` channel, or the facet operator's `column`) wrapped
+    into rows of two, for a narrow screen, each NARROW_PANEL_HEIGHT tall unless the author says;
+    a grid of rows and columns is left as it is."""
+    encoding = spec.get("encoding")
+    if isinstance(encoding, dict):
+        facet = None
+        if isinstance(encoding.get("column"), dict) and "row" not in encoding:
+            facet = encoding["column"]
+        elif isinstance(encoding.get("facet"), dict):
+            facet = encoding["facet"]
+        if facet is not None:
+            columns = facet.get("columns")
+            wrapped = {**facet, "columns": min(columns, NARROW_FACET_COLUMNS) if isinstance(columns, int)
+                       else NARROW_FACET_COLUMNS}
+            encoding = {**{k: v for k, v in encoding.items() if k != "column"}, "facet": wrapped}
+            spec = {"height": NARROW_PANEL_HEIGHT, **spec, "encoding": encoding}
+    facet = spec.get("facet")
+    if isinstance(facet, dict) and isinstance(spec.get("spec"), dict):
+        if isinstance(facet.get("column"), dict) and "row" not in facet:
+            facet = facet["column"]
+        elif "field" not in facet:
+            return spec  # a grid
+        columns = spec.get("columns")
+        spec = {**spec, "facet": facet, "columns": min(columns, NARROW_FACET_COLUMNS) if isinstance(columns, int)
+                else NARROW_FACET_COLUMNS}
+        if "layer" not in spec["spec"]:
+            spec["spec"] = {"height": NARROW_PANEL_HEIGHT, **spec["spec"]}
+    return spec
+
+
 def _stack_columns(spec: dict) -> dict:
     """Side-by-side panels one above the other, for a narrow screen."""
     if isinstance(spec, dict):
+        spec = _wrap_facets(spec)
         if "hconcat" in spec:
             spec = {**{k: v for k, v in spec.items() if k != "hconcat"}, "vconcat": spec["hconcat"]}
         if "concat" in spec:
@@ -277,7 +313,9 @@ class Fitter:
             if not changed:
                 break
             svg = self.fit_width()
-        return Fitted(self.spec, svg, problems(svg))
+        total = svg_width(svg)  # a drawing wider than the layout is shown scaled down, and its text with it
+        scale = self.layout.width / total if total > self.layout.width + 1.5 else 1.0
+        return Fitted(self.spec, svg, problems(svg, scale))
 
 
 def fit(spec: dict, layout: Layout, render: Render, grow: bool = True) -> Fitted:
