@@ -462,7 +462,9 @@ def test_dark_theme_colours_in_the_stylesheet_are_the_themes(built_report):
     css = (built_report / "site" / "assets" / "style.css").read_text()
     for rule in dark_css(".chart-image").strip().splitlines():
         assert rule in css, rule
+    assert len(set(PALETTE)) == len(PALETTE) >= 8  # eight series, eight colours
     for colour in PALETTE:
+        assert contrast(colour, "#ffffff") >= 3, colour
         assert contrast(colour, DARK["card"]) >= 3, colour
         assert contrast("#ffffff", colour) >= 4.5, colour
     assert contrast(DARK["text"], DARK["card"]) >= 4.5 and contrast(DARK["muted"], DARK["card"]) >= 4.5

@@ -15,13 +15,14 @@ TEXT = "#1a1a1a"
 MUTED = "#4d4d4d"
 GRID = "#d9d9d9"
 DOMAIN = "#757575"
-# Okabe and Ito's colour-blind-safe set, each adjusted to read on both cards.
-PALETTE = ["#0072b2", "#c24e00", "#007b5d", "#a8517f", "#767676"]
+# Okabe and Ito's colour-blind-safe set, each adjusted to read on both cards, then ochre, violet and
+# red (the same contrasts), so up to eight series get eight colours.
+PALETTE = ["#0072b2", "#c24e00", "#007b5d", "#a8517f", "#767676", "#8a6a00", "#6a5acd", "#cc3d3d"]
 
 LIGHT = {"card": CARD, "text": TEXT, "muted": MUTED, "grid": GRID, "domain": DOMAIN}
 DARK = {"card": "#1d2126", "text": "#e8e8e8", "muted": "#b8b8b8", "grid": "#3a3f45", "domain": "#8c8c8c"}
 
-THEME_VERSION = "3"
+THEME_VERSION = "4"
 
 FONT_SIZE = 12  # every label; titles are larger. With charts shown at their own size, 12 SVG px = 12 CSS px.
 
