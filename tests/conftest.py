@@ -30,6 +30,7 @@ def _fixed_epoch(monkeypatch):
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, driven by Playwright
+needs_browser = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
 
 
 @pytest.fixture(scope="module")

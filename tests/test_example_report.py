@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, cli
+from conftest import ROOT, cli, needs_browser
 
-needs_browser = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
 
 EXAMPLE = ROOT / "examples" / "iowa-electricity"
 CSV = Path("content") / "data" / "iowa-electricity.csv"

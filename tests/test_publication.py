@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, cli, copy_project
+from conftest import ROOT, cli, copy_project, needs_browser
 
-CHROMIUM = "/usr/bin/chromium"
-needs_browser = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
 
 
 def build(project: Path, *args) -> Path:

@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli, copy_project, pages_server
+from conftest import CHROMIUM, cli, copy_project, needs_browser, pages_server
 
 TOOLS = Path(__file__).resolve().parent / "tools" / "node_modules"
 VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = TOOLS / "axe-core" / "axe.min.js"
 LIGHTHOUSE = TOOLS / ".bin" / "lighthouse"
-CHROMIUM = "/usr/bin/chromium"
 BASE_URL = "https://octo.github.io/dual-circulation/"  # as the Pages workflow passes it for a repository
 BASE_PATH = "dual-circulation"  # the path of that address, which the site is served under
 SUBPATH = "some-repo"  # any other path: a site built without base_url has relative links only
@@ -30,7 +29,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ATTR_URL = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 needs_tools = pytest.mark.skipif(not VNU.exists() or not AXE.exists(), reason="npm tools missing: run scripts/test.sh")
-needs_browser = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
 
 
 def _build(tmp_path_factory, name, *args) -> Path:

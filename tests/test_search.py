@@ -6,15 +6,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PagesLike, cli, copy_project, is_search_file, pages_server, tree
+from conftest import PagesLike, cli, copy_project, is_search_file, needs_browser, pages_server, tree
 
-CHROMIUM = "/usr/bin/chromium"
-needs_browser = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
 BASE_URL = "https://octo.github.io/dual-circulation/"
 CSP_WASM = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
 CSP_NO_WASM = "default-src 'self'; script-src 'self'"

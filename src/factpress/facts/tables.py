@@ -16,7 +16,7 @@ from factpress.facts.periods import days_in_month, period_text
 from factpress.facts.quantities import SCALES, group, plain
 from factpress.facts.units import UnitError, UnitSpec, UnitTable, pretty
 from factpress.project.fields import Reader, did_you_mean
-from factpress.project.strict_yaml import MAX_DIGITS, YList, YMap, parse_yaml_file
+from factpress.project.strict_yaml import MAX_DIGITS, YList, YMap, parse_yaml_file, written_digits
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
 
 TYPES = ("string", "number", "integer", "boolean", "date", "year", "yearmonth", "any")
@@ -132,7 +132,7 @@ class CellOutOfRange(ValueError):
 
 def _bounded(value: Decimal) -> None:
     """The rule of typed values (project/strict_yaml.py): at most MAX_DIGITS digits written out."""
-    digits = max(value.adjusted() + 1, 1) + max(-value.as_tuple().exponent, 0)
+    digits = written_digits(value)
     if digits > MAX_DIGITS:
         raise CellOutOfRange(f"is out of range: written out it has {digits} digits, and a value may have at most "
                              f"{MAX_DIGITS}")

@@ -6,22 +6,10 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from factpress.shared.diagnostics import Diagnostics, SourceLocation
+from factpress.shared.locale import known_language
 from factpress.project.fields import Reader, shown
 from factpress.project.files import Sources
 from factpress.project.strict_yaml import YList, YMap, parse_yaml
-
-def known_language(tag: str) -> bool:
-    """Whether CLDR (Babel) knows the language of a tag; English is known without loading its data."""
-    if tag in ("en", "en-GB", "en-US"):
-        return True
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(tag.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
-
 
 SETTINGS_FIELDS = {"title", "subtitle", "authors", "language", "date", "edition", "base_url", "description", "key_figures",
                    "pages", "domain", "pdf", "paper", "raw_html", "chart_timeout", "template_timeout", "image", "search",

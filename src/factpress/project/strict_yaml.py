@@ -116,6 +116,11 @@ def _number_text(value) -> str:
     return "text" if value is None else format(value, "f") if isinstance(value, Decimal) else repr(value)
 
 
+def written_digits(value: Decimal) -> int:
+    """How many digits a number has written out in full (1e3: 4, 0.001: 4), which MAX_DIGITS bounds."""
+    return max(value.adjusted() + 1, 1) + max(-value.as_tuple().exponent, 0)
+
+
 def number(text: str) -> tuple[object, str]:
     """A YAML 1.2 number from its text: (WrittenInt or WrittenDecimal, "") or (INVALID, why not)."""
     if LEADING_ZERO_RE.match(text):
@@ -127,7 +132,7 @@ def number(text: str) -> tuple[object, str]:
         return INVALID, (f"'{_shown(text)}' has a leading zero{readers}; write {plain}, or quote it "
                          f"(\"{_shown(text)}\") if it is a code")
     value = Decimal(text)
-    digits = max(value.adjusted() + 1, 1) + max(-value.as_tuple().exponent, 0)
+    digits = written_digits(value)
     if digits > MAX_DIGITS:
         return INVALID, (f"'{_shown(text)}' is out of range: written out it has {digits} digits, "
                          f"and a value may have at most {MAX_DIGITS}")

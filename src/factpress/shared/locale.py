@@ -20,13 +20,23 @@ MONTHS = ("January February March April May June July August September October N
 
 
 @functools.lru_cache(maxsize=8)
-def babel_locale(language: str):
+def _cldr_locale(language: str):
+    """CLDR's data for a language tag (Babel), or None when it has none."""
     from babel import Locale, UnknownLocaleError
 
     try:
         return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        return Locale.parse("en")
+        return None
+
+
+def babel_locale(language: str):
+    return _cldr_locale(language) or _cldr_locale("en")
+
+
+def known_language(language: str) -> bool:
+    """Whether CLDR knows the language of a tag; English is known without loading its data."""
+    return language in DAY_FIRST or _cldr_locale(language) is not None
 
 
 @functools.lru_cache(maxsize=8)
