@@ -151,6 +151,21 @@ def test_on_a_phone_every_value_is_visible_without_scrolling_sideways(first_repo
 @needs_browser
 @pytest.mark.browser
 @pytest.mark.skipif(not (ROOT / "content" / "report.yaml").exists(), reason="the repository's report is not here")
+def test_at_every_width_a_facts_table_fits_its_column(first_report, browser):
+    """Between a phone's stacked rows and a wide screen (700, 800 px) and on one (1280 px), no
+    facts table scrolls sideways: a change such as "+4.2% year on year" was cut off at 1280 px."""
+    for width in (700, 800, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        for name in ("data.html", "opening-up.html", "overview.html"):
+            page.goto((first_report / name).as_uri())
+            wraps = page.evaluate("[...document.querySelectorAll('.facts-wrap')].map(w => [w.scrollWidth, w.clientWidth])")
+            assert wraps and all(sw <= cw + 1 for sw, cw in wraps), (width, name, wraps)
+        page.close()
+
+
+@needs_browser
+@pytest.mark.browser
+@pytest.mark.skipif(not (ROOT / "content" / "report.yaml").exists(), reason="the repository's report is not here")
 def test_on_a_wide_screen_the_data_page_is_compact_with_notes_and_no_ids(first_report, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto((first_report / "data.html").as_uri())
